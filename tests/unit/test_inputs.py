@@ -1,0 +1,43 @@
+"""Resolving inputs: files, folders, manifests; safe clip ids; duplicate ids are errors."""
+
+import pytest
+
+from extract.inputs import InputError, collect_inputs, safe_clip_id
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("dyad01_8wk", "dyad01_8wk"), ("../../etc/passwd", "etc_passwd"), ("a/b\\c", "a_b_c"), ("..", "clip"), ("x\ny\x00z", "x_y_z")],
+)
+def test_clip_ids_are_safe_folder_names(raw, expected):
+    assert safe_clip_id(raw) == expected
+
+
+def test_folder_lists_media_files_sorted(tmp_path):
+    for name in ("b.mp4", "a.wav", "notes.txt"):
+        (tmp_path / name).write_bytes(b"x")
+    clips = collect_inputs([tmp_path])
+    assert [c.clip_id for c in clips] == ["a", "b"]
+
+
+def test_manifest_paths_are_relative_to_the_manifest(tmp_path):
+    (tmp_path / "sub").mkdir()
+    manifest = tmp_path / "sub" / "manifest.csv"
+    manifest.write_text("clip_id,path,dyad_id\nc1,../one.mp4,d1\nc2,two.mp4,d1\n")
+    clips = collect_inputs([manifest])
+    assert [(c.clip_id, c.path) for c in clips] == [("c1", tmp_path / "one.mp4"), ("c2", tmp_path / "sub" / "two.mp4")]
+
+
+def test_manifest_errors_name_the_row(tmp_path):
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("clip_id,path\nc1,a.mp4\n,b.mp4\n")
+    with pytest.raises(InputError, match=r"row 3: empty clip_id"):
+        collect_inputs([manifest])
+    manifest.write_text("clip,path\nc1,a.mp4\n")
+    with pytest.raises(InputError, match="missing column"):
+        collect_inputs([manifest])
+
+
+def test_colliding_ids_are_an_error(tmp_path):
+    with pytest.raises(InputError, match="duplicate clip id 'a_b'"):
+        collect_inputs([tmp_path / "a b.mp4", tmp_path / "a_b.mp4"])
