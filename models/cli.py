@@ -81,7 +81,10 @@ def _cmd_extract(args) -> int:
 def _cmd_render_samples(args) -> int:
     from extract.render.cohort import render_cohort
 
-    render_cohort(args.out, n_dyads=args.dyads, duration_s=args.duration, seed=args.seed)
+    def progress(done, total, clip_id):
+        log.info("[%d/%d] rendered %s", done, total, clip_id)
+
+    render_cohort(args.out, n_dyads=args.dyads, duration_s=args.duration, seed=args.seed, progress=progress)
     print(f"rendered sample cohort in {Path(args.out).resolve()}")
     return 0
 
