@@ -13,8 +13,10 @@ from typing import Iterator
 import av
 import numpy as np
 
-from extract.errors import NoVideoStreamError, TruncatedMediaWarning
-from extract.media.container import clock_origin_s, open_media
+from extract.errors import MediaUnreadableError, NoVideoStreamError, TruncatedMediaWarning
+from extract.media.container import clock_origin_s, declared_end_s, open_media, video_stream
+
+TRUNCATION_SLACK_S = 0.5  # video ending more than this (or 3 frames) before its declared end warns
 
 
 @dataclass(frozen=True)
@@ -39,18 +41,57 @@ def rotate_image(image: np.ndarray, rotation_deg: int) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(image, k=quarter_turns)) if quarter_turns else image
 
 
-def _decoded(container, stream, path: Path) -> Iterator[av.VideoFrame]:
-    """Decoded frames; damage after the first frame becomes a warning, not an exception."""
-    n = 0
-    try:
-        for packet in container.demux(stream):
-            for frame in packet.decode():
-                n += 1
-                yield frame
-    except av.FFmpegError as exc:
-        if n == 0:
-            raise
-        warnings.warn(f"{path}: decoding stopped after {n} frames: {exc}", TruncatedMediaWarning, stacklevel=3)
+class _Decoded:
+    """Decoded frames of `stream`, one at a time. Damage after the first frame becomes a
+    TruncatedMediaWarning (the frames before it were delivered); a stream that yields no frame
+    at all is a MediaUnreadableError. `n` and `last_t` describe what was decoded."""
+
+    def __init__(self, container, stream, path: Path, origin: float):
+        self.container, self.stream, self.path, self.origin = container, stream, path, origin
+        self.n = 0
+        self.last_t: float | None = None
+        self.stopped_early = False
+
+    def __iter__(self) -> Iterator[av.VideoFrame]:
+        try:
+            for packet in self.container.demux(self.stream):
+                for frame in packet.decode():
+                    self.n += 1
+                    if frame.pts is not None:
+                        t = float(frame.pts * frame.time_base) - self.origin
+                        self.last_t = t if self.last_t is None else max(self.last_t, t)
+                    yield frame
+        except av.FFmpegError as exc:
+            if self.n == 0:
+                raise MediaUnreadableError(self.path, f"video stream cannot be decoded: {exc}") from None
+            self.stopped_early = True
+            warnings.warn(
+                f"{self.path}: decoding stopped after {self.n} frames (t = {self.last_t or 0:.2f} s): {exc}",
+                TruncatedMediaWarning,
+                stacklevel=3,
+            )
+            return
+        if self.n == 0:
+            raise MediaUnreadableError(self.path, "video stream has no decodable frames (truncated or corrupt)")
+
+    def check_complete(self, container) -> None:
+        """Warn when the last decoded frame falls well short of the declared end: some
+        truncated files (faststart mp4, Matroska/WebM, AVI) just stop without any error."""
+        if self.stopped_early or self.last_t is None:
+            return
+        end = declared_end_s(container, self.stream)
+        if end is None:
+            return
+        rate = self.stream.average_rate or self.stream.guessed_rate
+        interval = 1.0 / float(rate) if rate else 0.0
+        shortfall = end - (self.last_t + interval)
+        if shortfall > max(TRUNCATION_SLACK_S, 3 * interval):
+            warnings.warn(
+                f"{self.path}: video ends at {self.last_t:.2f} s but the file declares {end:.2f} s: "
+                "the file looks truncated; frames up to the cut were delivered",
+                TruncatedMediaWarning,
+                stacklevel=3,
+            )
 
 
 def iter_frames(
@@ -66,14 +107,14 @@ def iter_frames(
     A source frame is taken when its timestamp reaches the next point of the analysis grid
     (0, 1/fps, 2/fps, ...); its own timestamp is reported, so variable frame rates are exact.
     Raises MediaError subclasses for unusable files; warns TruncatedMediaWarning when
-    decoding stops early.
+    decoding stops early or the video ends well before the duration the file declares.
     """
     path = Path(path)
     step = 1.0 / fps
     with open_media(path) as container:
-        if not container.streams.video:
+        stream = video_stream(container)
+        if stream is None:
             raise NoVideoStreamError(path, "has no video stream")
-        stream = container.streams.video[0]
         stream.thread_type = "AUTO"
         stream.codec_context.thread_count = threads
         rate = stream.average_rate or stream.guessed_rate
@@ -84,7 +125,8 @@ def iter_frames(
         last_t = -np.inf
         index = 0
         size = None
-        for source_index, frame in enumerate(_decoded(container, stream, path)):
+        decoded = _Decoded(container, stream, path, origin)
+        for source_index, frame in enumerate(decoded):
             if frame.pts is None:
                 continue
             t = float(frame.pts * frame.time_base) - origin
@@ -97,3 +139,4 @@ def iter_frames(
             image = frame.to_ndarray(width=size[0], height=size[1], format="rgb24", interpolation="AREA")
             yield Frame(t_s=t, index=index, source_index=source_index, image=rotate_image(image, frame.rotation or 0))
             index += 1
+        decoded.check_complete(container)

@@ -9,7 +9,7 @@ import av
 import numpy as np
 
 from extract.errors import MediaUnreadableError
-from extract.media.container import clock_origin_s, open_media
+from extract.media.container import clock_origin_s, open_media, video_stream
 
 VFR_JITTER = 0.10  # an interval deviating more than 10% from the median counts as irregular
 VFR_SHARE = 0.01  # more than 1% irregular intervals marks a clip variable-frame-rate
@@ -20,7 +20,7 @@ class VideoInfo:
     codec: str
     width: int  # coded size, before rotation (px)
     height: int
-    rotation_deg: int  # display rotation, counter-clockwise (degrees)
+    rotation_deg: int  # display rotation to apply, counter-clockwise degrees: 0, 90, 180 or 270
     nominal_fps: float | None  # what the container declares
     measured_fps: float | None  # from packet timestamps: (n - 1) / (last - first)
     vfr: bool  # frame intervals vary (more than VFR_SHARE of them off the median by > VFR_JITTER)
@@ -89,27 +89,32 @@ def _frame_rate_stats(times: np.ndarray) -> tuple[float | None, bool]:
     return measured, bool(irregular.mean() > VFR_SHARE)
 
 
-def _first_frame_rotation(container, stream) -> int:
-    container.seek(0)
-    for frame in container.decode(stream):
-        return int(round(frame.rotation or 0))
-    return 0
-
-
 def _probe_video(container, stream, origin: float, path: Path) -> VideoInfo:
+    """One pass over the packets: their timestamps, and the rotation of the first decoded frame
+    (decoded on the way, so no seek is needed; seeking back fails in some truncated files)."""
     times = []
+    rotation = None
+    decode_error = None
     try:
         for packet in container.demux(stream):
             if packet.pts is not None and packet.size:
                 times.append(float(packet.pts * packet.time_base) - origin)
+            if rotation is None:
+                try:
+                    for frame in packet.decode():
+                        rotation = int(round(frame.rotation or 0)) % 360
+                        break
+                except av.FFmpegError as exc:
+                    decode_error = exc
     except av.FFmpegError:
         pass  # truncated: the timestamps read so far still describe the readable part
+    if rotation is None:
+        if times:
+            reason = f": {decode_error}" if decode_error else " (truncated or corrupt)"
+            raise MediaUnreadableError(path, f"video stream cannot be decoded{reason}")
+        rotation = 0
     times = np.sort(np.asarray(times, dtype=float))
     measured, vfr = _frame_rate_stats(times)
-    try:
-        rotation = _first_frame_rotation(container, stream)
-    except av.FFmpegError as exc:
-        raise MediaUnreadableError(path, f"video stream cannot be decoded: {exc}") from None
     rate = stream.average_rate or stream.guessed_rate
     return VideoInfo(
         codec=stream.codec_context.name,
@@ -131,8 +136,9 @@ def probe(path: str | Path) -> MediaInfo:
     with open_media(path) as container:
         origin = clock_origin_s(container)
         video = None
-        if container.streams.video:
-            video = _probe_video(container, container.streams.video[0], origin, path)
+        stream = video_stream(container)
+        if stream is not None:
+            video = _probe_video(container, stream, origin, path)
         audio = None
         if container.streams.audio:
             cc = container.streams.audio[0].codec_context
