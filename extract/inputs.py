@@ -1,9 +1,14 @@
-"""Turning command-line inputs (files, folders, a manifest CSV) into (clip_id, path) pairs."""
+"""Turning command-line inputs (files, folders, a manifest CSV) into validated clips.
+
+Validation happens up front, before any work: a manifest row with an empty id or a missing
+or unreadable file, and two inputs whose ids collide, are errors that name the row or file.
+"""
 
 from __future__ import annotations
 
+import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -13,16 +18,18 @@ from extract.errors import DyadscopeError
 VIDEO_SUFFIXES = {".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v"}
 AUDIO_SUFFIXES = {".wav", ".flac", ".ogg", ".mp3", ".m4a", ".opus"}
 MEDIA_SUFFIXES = VIDEO_SUFFIXES | AUDIO_SUFFIXES
+MANIFEST_META = ("dyad_id", "timepoint", "group")  # carried into qc.csv when present
 
 
 class InputError(DyadscopeError):
-    """Inputs cannot be resolved (bad manifest row, duplicate clip ids, ...)."""
+    """Inputs cannot be resolved (bad manifest row, missing file, colliding clip ids, ...)."""
 
 
 @dataclass(frozen=True)
 class ClipInput:
     clip_id: str
     path: Path
+    meta: dict = field(default_factory=dict, compare=False)  # manifest columns other than clip_id, path
 
 
 def safe_clip_id(raw: str) -> str:
@@ -31,25 +38,36 @@ def safe_clip_id(raw: str) -> str:
     return cleaned
 
 
+def _check_readable(path: Path, where: str) -> None:
+    if not path.exists():
+        raise InputError(f"{where}: file not found: {path}")
+    if not path.is_file() or not os.access(path, os.R_OK):
+        raise InputError(f"{where}: not a readable file: {path}")
+
+
 def _from_manifest(manifest: Path) -> list[ClipInput]:
-    table = pd.read_csv(manifest, dtype=str)
+    if not manifest.is_file():
+        raise InputError(f"{manifest}: manifest not found")
+    table = pd.read_csv(manifest, dtype=str, keep_default_na=False)
     missing = {"clip_id", "path"} - set(table.columns)
     if missing:
         raise InputError(f"{manifest}: missing column(s) {sorted(missing)}")
     clips = []
-    for row_number, row in enumerate(table.itertuples(index=False), start=2):
+    for row_number, row in enumerate(table.to_dict("records"), start=2):
+        where = f"{manifest}, row {row_number}"
         for column in ("clip_id", "path"):
-            value = getattr(row, column)
-            if not isinstance(value, str) or not value.strip():
-                raise InputError(f"{manifest}, row {row_number}: empty {column}")
-        path = (manifest.parent / row.path).resolve()
-        clips.append(ClipInput(clip_id=safe_clip_id(row.clip_id), path=path))
+            if not row[column].strip():
+                raise InputError(f"{where}: empty {column}")
+        path = (manifest.parent / row["path"]).resolve()
+        _check_readable(path, where)
+        meta = {k: v for k, v in row.items() if k not in ("clip_id", "path") and v != ""}
+        clips.append(ClipInput(clip_id=safe_clip_id(row["clip_id"]), path=path, meta=meta))
     return clips
 
 
 def collect_inputs(items: list[str | Path]) -> list[ClipInput]:
     """Files, folders (their media files, sorted) and manifest CSVs, in the order given.
-    Raises InputError on duplicate clip ids; files are checked later, per clip."""
+    Raises InputError on missing files and colliding clip ids."""
     clips: list[ClipInput] = []
     for item in map(Path, items):
         if item.suffix.lower() == ".csv":
@@ -58,6 +76,7 @@ def collect_inputs(items: list[str | Path]) -> list[ClipInput]:
             files = sorted(p for p in item.iterdir() if p.suffix.lower() in MEDIA_SUFFIXES)
             clips.extend(ClipInput(safe_clip_id(p.stem), p) for p in files)
         else:
+            _check_readable(item, "input")
             clips.append(ClipInput(safe_clip_id(item.stem), item))
     seen: dict[str, Path] = {}
     for clip in clips:

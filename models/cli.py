@@ -47,35 +47,54 @@ def _progress(total: int):
     bar = tqdm(total=total, unit="clip", disable=not sys.stderr.isatty())
     done = failures = 0
 
-    def on_clip(clip, row):
+    def on_clip(clip, record):
         nonlocal done, failures
         done += 1
-        failures += row["status"] == "failed"
+        failures += record["status"] == "failed"
         bar.update(1)
         bar.set_postfix(failed=failures)
         if bar.disable:
-            log.info("[%d/%d] %s %s (%.1fs) %s", done, total, clip.clip_id, row["status"], row["seconds"], row["error"])
+            how = "up to date, skipped" if record["skipped"] else f"{record['seconds'] or 0:.1f}s"
+            log.info("[%d/%d] %s %s (%s) %s", done, total, clip.clip_id, record["status"], how, record["error"])
 
     return bar, on_clip
 
 
-def _cmd_extract(args) -> int:
-    from extract.batch import run_extraction
-    from extract.inputs import collect_inputs
-
-    cfg = load_config(args.config)
-    clips = collect_inputs(args.inputs)
-    if not clips:
-        raise DyadscopeError("no clips found in " + " ".join(map(str, args.inputs)))
-    bar, on_clip = _progress(len(clips))
-    with bar:
-        qc = run_extraction(clips, args.out, cfg, on_clip=on_clip)
+def _summary(qc, out: Path, what: str) -> int:
     counts = qc.status.value_counts().to_dict()
     print(f"{len(qc)} clips: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
     for row in qc[qc.status != "ok"].itertuples():
-        print(f"  {row.clip_id}: {row.status}: {row.error or row.warnings}")
-    print(f"results in {Path(args.out).resolve()} (qc.csv, clips/<clip_id>/frames.parquet, features.json)")
-    return 1 if counts.get("failed") else 0
+        print(f"  {row.clip_id}: {row.status}: {row.error if isinstance(row.error, str) and row.error else row.warnings}")
+    print(f"results in {out.resolve()} ({what})")
+    return 1 if counts.get("failed") or counts.get("missing") else 0
+
+
+def _cmd_extract(args) -> int:
+    from extract.batch import BatchOptions, run_batch
+    from extract.inputs import collect_inputs
+    from extract.shards import parse_shard, select_shard
+
+    cfg = load_config(args.config)
+    if args.backend == "dask" and not args.scheduler:
+        raise DyadscopeError("--backend dask needs --scheduler ADDRESS (e.g. tcp://127.0.0.1:8786)")
+    options = BatchOptions(
+        jobs=args.jobs, force=args.force, shard=parse_shard(args.shard) if args.shard else None,
+        backend=args.backend, scheduler=args.scheduler,
+    )
+    clips = collect_inputs(args.inputs)
+    if not clips:
+        raise DyadscopeError("no clips found in " + " ".join(map(str, args.inputs)))
+    bar, on_clip = _progress(len(select_shard(clips, *options.shard)) if options.shard else len(clips))
+    with bar:
+        qc = run_batch(clips, args.out, cfg, options=options, on_clip=on_clip)
+    what = "clips/<clip_id>/; run 'dyadscope merge' after all shards" if options.shard else "qc.csv, features.csv, clips/<clip_id>/, run.jsonl"
+    return _summary(qc, args.out, what)
+
+
+def _cmd_merge(args) -> int:
+    from extract.batch import merge_outputs
+
+    return _summary(merge_outputs(args.out), args.out, "qc.csv, features.csv")
 
 
 def _cmd_render_samples(args) -> int:
@@ -109,7 +128,16 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("inputs", nargs="+", help="clip files, folders, or a manifest CSV (clip_id,path,...)")
         p.add_argument("--out", type=Path, required=True, help="output folder")
         p.add_argument("--config", type=Path, help="YAML file overriding the defaults")
+        p.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (one clip each); default 1")
+        p.add_argument("--force", action="store_true", help="redo clips whose outputs are already up to date")
+        p.add_argument("--shard", metavar="i/N", help="process only shard i of N (SLURM job arrays); then 'dyadscope merge'")
+        p.add_argument("--backend", choices=("loky", "dask"), default="loky", help="local worker processes, or a Dask cluster")
+        p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address for --backend dask")
         p.set_defaults(func=_cmd_extract)
+
+    p = sub.add_parser("merge", help="combine shard outputs in OUT into qc.csv and features.csv")
+    p.add_argument("out", type=Path)
+    p.set_defaults(func=_cmd_merge)
 
     p = sub.add_parser("render-samples", help="render the synthetic sample cohort (clips, truth, manifest, ratings)")
     p.add_argument("out", type=Path)

@@ -20,24 +20,45 @@ def test_folder_lists_media_files_sorted(tmp_path):
     assert [c.clip_id for c in clips] == ["a", "b"]
 
 
-def test_manifest_paths_are_relative_to_the_manifest(tmp_path):
+def test_manifest_paths_are_relative_to_the_manifest_and_meta_is_kept(tmp_path):
     (tmp_path / "sub").mkdir()
+    (tmp_path / "one.mp4").write_bytes(b"x")
+    (tmp_path / "sub" / "two.mp4").write_bytes(b"x")
     manifest = tmp_path / "sub" / "manifest.csv"
-    manifest.write_text("clip_id,path,dyad_id\nc1,../one.mp4,d1\nc2,two.mp4,d1\n")
+    manifest.write_text("clip_id,path,dyad_id,infant_side\nc1,../one.mp4,d1,left\nc2,two.mp4,d1,\n")
     clips = collect_inputs([manifest])
     assert [(c.clip_id, c.path) for c in clips] == [("c1", tmp_path / "one.mp4"), ("c2", tmp_path / "sub" / "two.mp4")]
+    assert clips[0].meta == {"dyad_id": "d1", "infant_side": "left"}
+    assert clips[1].meta == {"dyad_id": "d1"}
 
 
 def test_manifest_errors_name_the_row(tmp_path):
+    (tmp_path / "a.mp4").write_bytes(b"x")
     manifest = tmp_path / "m.csv"
     manifest.write_text("clip_id,path\nc1,a.mp4\n,b.mp4\n")
-    with pytest.raises(InputError, match=r"row 3: empty clip_id"):
+    with pytest.raises(InputError, match=r"m.csv, row 3: empty clip_id"):
+        collect_inputs([manifest])
+    manifest.write_text("clip_id,path\nc1,a.mp4\nc2,gone.mp4\n")
+    with pytest.raises(InputError, match=r"row 3: file not found: .*gone.mp4"):
+        collect_inputs([manifest])
+    manifest.write_text("clip_id,path\nc1,a.mp4\nc2,.\n")
+    with pytest.raises(InputError, match=r"row 3: not a readable file"):
         collect_inputs([manifest])
     manifest.write_text("clip,path\nc1,a.mp4\n")
     with pytest.raises(InputError, match="missing column"):
         collect_inputs([manifest])
+    manifest.write_text("clip_id,path\nc1,a.mp4\nc1,a.mp4\n")
+    with pytest.raises(InputError, match="duplicate clip id 'c1'"):
+        collect_inputs([manifest])
 
 
 def test_colliding_ids_are_an_error(tmp_path):
+    for name in ("a b.mp4", "a_b.mp4"):
+        (tmp_path / name).write_bytes(b"x")
     with pytest.raises(InputError, match="duplicate clip id 'a_b'"):
         collect_inputs([tmp_path / "a b.mp4", tmp_path / "a_b.mp4"])
+
+
+def test_missing_file_argument_is_an_error(tmp_path):
+    with pytest.raises(InputError, match=r"file not found: .*nope.mp4"):
+        collect_inputs([tmp_path / "nope.mp4"])
