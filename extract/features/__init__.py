@@ -1,0 +1,1 @@
+"""Clip features: synchrony, interaction episodes, aggregation, and the feature dictionary."""
