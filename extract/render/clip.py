@@ -42,8 +42,12 @@ def render_clip(
     crf: int = 27,
     clip_id: str | None = None,
     meta: dict | None = None,
+    occluders: tuple[tuple[str, float, float], ...] = (),
 ) -> Path:
     """Render `script` to an MP4 at `path` (H.264 yuv420p + AAC mono) and write its truth sidecar.
+
+    occluders: (role, start_s, end_s) windows in which a hand-coloured block covers that
+    role's face (peekaboo); the truth still gives the hidden face's position.
 
     size: (W, H) of the frames, both even. Frame i has pts i in time_base 1/fps; audio is
     `sample_rate` Hz mono. Writes `<clip_id>.truth.csv` (one row per frame) and
@@ -76,7 +80,7 @@ def render_clip(
         audio_done = 0
         for i in range(n_frames):
             t = i / fps
-            image, poses = compose_frame(script, t, size=size)
+            image, poses = compose_frame(script, t, size=size, occluders=occluders)
             row = frame_row(frame=i, t_s=t, poses=poses, script=script, size=size)
             csv.write(format_row(row) + "\n")
             distance[i], adult_smile[i], infant_smile[i] = row["dyad.distance_norm"], row["adult.smile"], row["infant.smile"]

@@ -130,8 +130,23 @@ def _place(img: np.ndarray, sprite: FaceSprite, pose: FacePose) -> None:
     roi += out[..., :3]
 
 
-def compose_frame(script: DyadScript, t: float, *, size: tuple[int, int] = (640, 360)) -> tuple[np.ndarray, dict[str, FacePose]]:
-    """Render the scene at time t (s). Returns (image (H, W, 3) uint8 RGB, poses by role)."""
+HAND_RGB = (222, 170, 140)  # occluder colour: a hand held over a face
+
+
+def _occlude(img: np.ndarray, pose: FacePose) -> None:
+    """Cover a face with a hand-coloured block 1.4 face widths square (finger gaps drawn), in place."""
+    half = 0.7 * pose.width
+    x0, y0, x1, y1 = (int(round(v)) for v in (pose.cx - half, pose.cy - half, pose.cx + half, pose.cy + half))
+    cv2.rectangle(img, (x0, y0), (x1, y1), HAND_RGB, -1, cv2.LINE_AA)
+    for k in range(1, 4):  # finger gaps
+        x = x0 + k * (x1 - x0) // 4
+        cv2.line(img, (x, y0), (x, y0 + (y1 - y0) // 2), (190, 140, 115), 1, cv2.LINE_AA)
+
+
+def compose_frame(script: DyadScript, t: float, *, size: tuple[int, int] = (640, 360),
+                  occluders: tuple[tuple[str, float, float], ...] = ()) -> tuple[np.ndarray, dict[str, FacePose]]:
+    """Render the scene at time t (s). Returns (image (H, W, 3) uint8 RGB, poses by role).
+    occluders: (role, start_s, end_s): cover that role's face with a hand while start_s <= t < end_s."""
     w, h = size
     poses = face_poses(script, t, size=size)
     img = background(w, h).copy()
@@ -139,4 +154,7 @@ def compose_frame(script: DyadScript, t: float, *, size: tuple[int, int] = (640,
     _draw_body(img, poses["infant"], (30, 34, 58))
     _place(img, load_sprite(mirror=False), poses["adult"])
     _place(img, load_sprite(mirror=True), poses["infant"])
+    for role, t0, t1 in occluders:
+        if t0 <= t < t1:
+            _occlude(img, poses[role])
     return np.clip(img + 0.5, 0, 255).astype(np.uint8), poses

@@ -1,0 +1,77 @@
+"""The MediaPipe adapter: the one module that imports mediapipe (legacy `mediapipe.solutions`, 0.10.21).
+
+A Tasks-API backend can be added beside `MediaPipeSolutions` with the same three methods.
+Models are created lazily per slot (one face mesh and one pose tracker per tracked person)
+so a clip without people costs only the detector.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+
+class MediaPipeSolutions:
+    """Face detection on whole frames, face mesh and pose on crops, one tracker per slot."""
+
+    def __init__(self, *, detector_range: str = "full", min_detection_confidence: float = 0.5,
+                 min_mesh_confidence: float = 0.5, min_pose_confidence: float = 0.5, refine_landmarks: bool = True):
+        import mediapipe as mp  # noqa: PLC0415 - the only mediapipe import in the project
+
+        self._mp = mp
+        self._det = mp.solutions.face_detection.FaceDetection(
+            model_selection=1 if detector_range == "full" else 0, min_detection_confidence=min_detection_confidence)
+        self._mesh_kw = dict(static_image_mode=False, max_num_faces=1, refine_landmarks=refine_landmarks,
+                             min_detection_confidence=min_mesh_confidence, min_tracking_confidence=min_mesh_confidence)
+        self._pose_kw = dict(static_image_mode=False, model_complexity=1, smooth_landmarks=False,
+                             min_detection_confidence=min_pose_confidence, min_tracking_confidence=min_pose_confidence)
+        self._meshes: dict[int, object] = {}
+        self._poses: dict[int, object] = {}
+
+    def detect_faces(self, image: np.ndarray) -> np.ndarray:
+        """image (H, W, 3) RGB uint8 -> (n, 5) float: cx, cy, w, h (relative to W, H), score."""
+        res = self._det.process(image)
+        out = []
+        for d in res.detections or []:
+            bb = d.location_data.relative_bounding_box
+            out.append((bb.xmin + bb.width / 2, bb.ymin + bb.height / 2, bb.width, bb.height, d.score[0]))
+        return np.asarray(out, float).reshape(-1, 5)
+
+    def face_mesh(self, crop: np.ndarray, *, slot: int) -> np.ndarray | None:
+        """crop (S, S, 3) RGB uint8 -> (478, 3) landmarks (x, y relative to the crop, z in crop widths) or None."""
+        mesh = self._meshes.get(slot)
+        if mesh is None:
+            mesh = self._meshes[slot] = self._mp.solutions.face_mesh.FaceMesh(**self._mesh_kw)
+        res = mesh.process(crop)
+        if not res.multi_face_landmarks:
+            return None
+        return np.array([(p.x, p.y, p.z) for p in res.multi_face_landmarks[0].landmark], np.float32)
+
+    def pose(self, region: np.ndarray, *, slot: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """region (h, w, 3) RGB uint8 -> ((33, 4) x, y relative to the region, z, visibility;
+        (33, 3) world landmarks in metres, hip-centred) or None."""
+        pose = self._poses.get(slot)
+        if pose is None:
+            pose = self._poses[slot] = self._mp.solutions.pose.Pose(**self._pose_kw)
+        res = pose.process(region)
+        if res.pose_landmarks is None:
+            return None
+        img = np.array([(p.x, p.y, p.z, p.visibility) for p in res.pose_landmarks.landmark], np.float32)
+        world = np.array([(p.x, p.y, p.z) for p in res.pose_world_landmarks.landmark], np.float32)
+        return img, world
+
+    def close(self) -> None:
+        self._det.close()
+        for model in (*self._meshes.values(), *self._poses.values()):
+            model.close()
+        self._meshes.clear()
+        self._poses.clear()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

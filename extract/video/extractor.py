@@ -1,0 +1,239 @@
+"""VideoExtractor: the per-clip loop. Feed analysis frames one at a time, then `finish()`.
+
+Per frame: full-range face detection on the whole frame; online tracking; per tracked face a
+square crop (smoothed) for face mesh; every `pose.every_n_frames` frames one pose tracker per
+person on a region around that person; motion energy per person region. Only numbers are
+kept per frame (and, for the overlay, a few landmarks), so memory grows by kilobytes per
+minute, never by images. `finish()` resolves identities and roles over the whole clip and
+returns the role-prefixed table.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from extract.video.appearance import HIST_SIZE, colour_histogram
+from extract.video.backend import MediaPipeSolutions
+from extract.video.body_signals import BODY_MEASURES, body_measures
+from extract.video.columns import FRAME_COLUMNS, ROLES
+from extract.video.dyad import dyad_measures
+from extract.video.face_signals import FACE_MEASURES, OVERLAY_POINTS, face_measures, landmark_speed
+from extract.video.geometry import person_region, square_crop, to_image
+from extract.video.identities import resolve_identities
+from extract.video.motion import grey_small, motion_energy
+from extract.video.qc import video_qc
+from extract.video.roles import assign_roles
+from extract.video.tracking import Tracker
+
+log = logging.getLogger(__name__)
+
+POSE_COLUMNS = ("pose_found",) + BODY_MEASURES
+
+
+@dataclass
+class VideoResult:
+    table: pd.DataFrame  # one row per analysis frame: t_s, source_frame, adult.*, infant.*, dyad.*
+    qc: dict  # QC figures (see qc.video_qc)
+    notes: list[str]  # QC warnings
+    landmarks: dict = field(default_factory=dict, repr=False)  # (frame, role) -> {'face': (k, 2), 'pose': (33, 3)} px
+
+
+class VideoExtractor:
+    """State for one clip: the backend's models, the tracker, per-track crops and previous landmarks."""
+
+    def __init__(self, *, faces, tracking, pose, motion, roles, dyad, qc, fps: float = 10.0, keep_landmarks: bool = False,
+                 backend=None):
+        self.faces, self.tracking, self.pose_cfg, self.motion_cfg = faces, tracking, pose, motion
+        self.roles_cfg, self.dyad_cfg, self.qc_cfg = roles, dyad, qc
+        self.keep_landmarks = keep_landmarks
+        self.backend = backend or MediaPipeSolutions(
+            detector_range=faces.detector_range, min_detection_confidence=faces.min_detection_confidence,
+            min_mesh_confidence=faces.min_mesh_confidence, min_pose_confidence=pose.min_confidence,
+            refine_landmarks=True)
+        self._rows: list[dict] = []
+        self._hists: list[np.ndarray] = []
+        self._frames: list[tuple[float, int]] = []
+        self._landmarks: dict = {}
+        self._crop: dict[int, np.ndarray] = {}  # track -> smoothed (cx, cy, side) px
+        self._prev_lm: dict[int, tuple[int, float, np.ndarray]] = {}  # track -> (frame, t, landmarks)
+        self._slots: dict[int, int] = {}  # track -> model slot
+        self._prev_grey: np.ndarray | None = None
+        self._size: tuple[int, int] | None = None
+        self._tracker = Tracker(max_tracks=tracking.max_people + 1, max_missed=int(round(tracking.max_missed_s * fps)),
+                                gate_fw=tracking.gate_fw, gate_growth_fw=tracking.gate_growth_fw,
+                                max_size_ratio=tracking.max_size_ratio, appearance_weight=tracking.appearance_weight,
+                                size_weight=tracking.size_weight)
+
+    @classmethod
+    def from_config(cls, cfg, *, keep_landmarks: bool = False, backend=None) -> "VideoExtractor":
+        """Build from the whole `Config` (sections faces, tracking, pose, motion, roles, dyad, qc)."""
+        return cls(faces=cfg.faces, tracking=cfg.tracking, pose=cfg.pose, motion=cfg.motion, roles=cfg.roles, dyad=cfg.dyad,
+                   qc=cfg.qc, fps=cfg.video.analysis_fps, keep_landmarks=keep_landmarks, backend=backend)
+
+    # ------------------------------------------------------------------ per frame
+
+    def _slot(self, track_id: int, live: set[int]) -> int:
+        for t in [t for t in self._slots if t not in live]:
+            del self._slots[t]
+            self._crop.pop(t, None)
+            self._prev_lm.pop(t, None)
+        if track_id not in self._slots:
+            used = set(self._slots.values())
+            self._slots[track_id] = next(s for s in range(len(used) + 1) if s not in used)
+        return self._slots[track_id]
+
+    def process(self, image: np.ndarray, *, t_s: float, source_frame: int) -> None:
+        """One analysis frame: image (H, W, 3) RGB uint8 at time t_s (s)."""
+        h, w = image.shape[:2]
+        self._size = (w, h)
+        index = len(self._frames)
+        self._frames.append((t_s, source_frame))
+        dets = self.backend.detect_faces(image)
+        dets = dets[np.argsort(-dets[:, 4])][: self.faces.max_faces]
+        dets = dets[dets[:, 2] >= self.faces.min_face_width]
+        boxes_px = [(int(round((d[0] - d[2] / 2) * w)), int(round((d[1] - d[3] / 2) * h)),
+                     int(round((d[0] + d[2] / 2) * w)), int(round((d[1] + d[3] / 2) * h))) for d in dets]
+        hists = np.array([colour_histogram(image, box_px=b) for b in boxes_px]).reshape(len(dets), HIST_SIZE)
+        assigned = self._tracker.update(dets[:, :4], hists, aspect=h / w)
+        grey = grey_small(image, width=self.motion_cfg.width)
+        live = {t.track_id for t in self._tracker.tracks}
+        run_pose = self.pose_cfg.enabled and index % self.pose_cfg.every_n_frames == 0
+        for j, track in assigned.items():
+            d = dets[j]
+            partner = [dets[k][0] for k in assigned if k != j]
+            partner_dx = float(np.sign(partner[0] - d[0])) if partner else 0.0
+            row = {"frame": index, "track": track, "cx": d[0], "cy": d[1], "w": d[2], "h": d[3], "score": d[4]}
+            row.update(self._face(image, d, track, live, index, t_s))
+            fw_px = d[2] * w
+            x0, y0, x1, y1 = person_region(cx=d[0] * w, cy=d[1] * h, fw=fw_px, width=w, height=h,
+                                           half_width_fw=self.pose_cfg.region_half_width_fw,
+                                           above_fw=self.pose_cfg.region_above_fw, below_fw=self.pose_cfg.region_below_fw)
+            if partner:  # keep the region on this person's side of the midpoint between the two faces
+                mid = int(round((partner[0] + d[0]) / 2 * w))
+                x0, x1 = (x0, min(x1, mid)) if partner_dx > 0 else (max(x0, mid), x1)
+            row["motion_energy"] = motion_energy(self._prev_grey, grey, region=(x0 / w, y0 / h, x1 / w, y1 / h),
+                                                 threshold=self.motion_cfg.threshold)
+            if run_pose and x1 - x0 > 8 and y1 - y0 > 8:
+                row.update(self._body(image, (x0, y0, x1, y1), track, live, fw_px, partner_dx, index))
+            self._rows.append(row)
+            self._hists.append(hists[j])
+        self._prev_grey = grey
+
+    def _face(self, image, d, track, live, index, t_s) -> dict:
+        h, w = image.shape[:2]
+        target = np.array([d[0] * w, d[1] * h, self.faces.crop_scale * d[2] * w])
+        prev = self._crop.get(track)
+        a = self.faces.crop_smoothing
+        box = target if prev is None else a * prev + (1 - a) * target
+        self._crop[track] = box
+        crop, m = square_crop(image, cx=box[0], cy=box[1], side=box[2], out_px=self.faces.crop_px)
+        lm = self.backend.face_mesh(crop, slot=self._slot(track, live))
+        if lm is None:
+            self._prev_lm.pop(track, None)
+            return {"mesh_found": 0.0}
+        px = np.column_stack([to_image(lm, m), lm[:, 2] * box[2]])
+        out = {"mesh_found": 1.0, **face_measures(px)}
+        prev_lm = self._prev_lm.get(track)
+        out["face_motion"] = landmark_speed(prev_lm[2], px, dt=t_s - prev_lm[1]) if prev_lm and prev_lm[0] == index - 1 else np.nan
+        self._prev_lm[track] = (index, t_s, px)
+        if self.keep_landmarks:
+            self._landmarks.setdefault((index, track), {})["face"] = px[OVERLAY_POINTS, :2].astype(np.float32)
+        return out
+
+    def _body(self, image, region, track, live, fw_px, partner_dx, index) -> dict:
+        x0, y0, x1, y1 = region
+        res = self.backend.pose(np.ascontiguousarray(image[y0:y1, x0:x1]), slot=self._slot(track, live))
+        if res is None:
+            return {"pose_found": 0.0}
+        img, world = res
+        img = img.copy()
+        img[:, 0] = img[:, 0] * (x1 - x0) + x0
+        img[:, 1] = img[:, 1] * (y1 - y0) + y0
+        h, w = image.shape[:2]
+        out = {"pose_found": 1.0, **body_measures(img, world, width=w, height=h, face_width_px=fw_px, partner_dx=partner_dx,
+                                                  min_visibility=self.pose_cfg.min_visibility)}
+        if self.keep_landmarks:
+            self._landmarks.setdefault((index, track), {})["pose"] = img[:, [0, 1, 3]].astype(np.float32)
+        return out
+
+    # ------------------------------------------------------------------ whole clip
+
+    def finish(self, *, infant_side: str | None = None) -> VideoResult:
+        """Resolve identities and roles; build the table. `infant_side` (a manifest value)
+        overrides roles.infant_side when given."""
+        n = len(self._frames)
+        obs = pd.DataFrame(self._rows, columns=None if self._rows else ["frame", "track", "cx", "cy", "w", "h", "score"])
+        hists = np.array(self._hists) if self._hists else np.zeros((0, HIST_SIZE), np.float32)
+        t = self.tracking
+        ident = resolve_identities(obs, hists, n_frames=n, max_people=t.max_people, size_weight=t.size_weight,
+                                   appearance_weight=t.appearance_weight, position_weight=t.position_weight,
+                                   min_identity_share=t.min_identity_share, swap_margin=t.swap_margin, min_swap_run=t.min_swap_run,
+                                   close_fw=t.gate_fw, aspect=(self._size[1] / self._size[0]) if self._size else 1.0)
+        obs["identity"] = ident.identity
+        kept = obs[obs.identity >= 0]
+        ids = sorted(kept.identity.unique())
+        widths = np.array([kept.w[kept.identity == k].median() for k in ids])
+        centres = np.array([[kept.cx[kept.identity == k].median(), kept.cy[kept.identity == k].median()] for k in ids]).reshape(-1, 2)
+        side = (infant_side or self.roles_cfg.infant_side).strip().lower()
+        roles = assign_roles(face_widths=widths, centres=centres, infant_side=side, size_scale=self.roles_cfg.size_scale)
+        role_of = {ids[k]: r for k, r in roles.roles.items()}
+        table = self._table(kept, role_of, n)
+        w, h = self._size or (1, 1)
+        dyad_measures(table, aspect=h / w, facing_min_deg=self.dyad_cfg.facing_min_deg, touch_fw=self.dyad_cfg.touch_fw,
+                      split=self.roles_cfg.layout != "single")
+        table = table[[c.name for c in FRAME_COLUMNS]]
+        qc, notes = video_qc(table, roles=roles, swap_repairs=ident.swap_repairs, dropped_tracks=ident.dropped_tracks,
+                             n_people=len(ids), thresholds=self.qc_cfg)
+        if self.roles_cfg.layout != "single" and roles.cue == "size":
+            notes.append(f"{self.roles_cfg.layout} layout without infant_side: roles from face size, unreliable when the "
+                         "halves are zoomed differently; set roles.infant_side or the manifest column infant_side")
+        landmarks = {}
+        if self.keep_landmarks:
+            track_role = {}
+            for r in kept.itertuples():
+                track_role[(r.frame, r.track)] = role_of.get(r.identity)
+            landmarks = {(f, track_role[(f, tr)]): v for (f, tr), v in self._landmarks.items() if track_role.get((f, tr))}
+        log.debug("video: %d frames, %d people, roles by %s (%.2f), %d swap repairs", n, len(ids), roles.cue, roles.confidence,
+                  ident.swap_repairs)
+        return VideoResult(table=table, qc=qc, notes=notes, landmarks=landmarks)
+
+    def _table(self, kept: pd.DataFrame, role_of: dict, n: int) -> pd.DataFrame:
+        table = pd.DataFrame(self._frames, columns=["t_s", "source_frame"])
+        measures = ("face_found", "face_x", "face_y", "face_w", "face_h", "face_score", "track_id", "mesh_found", *FACE_MEASURES,
+                    "face_motion", *POSE_COLUMNS, "motion_energy")
+        for role in ROLES:
+            cols = {m: np.full(n, np.nan) for m in measures}
+            cols["face_found"][:] = 0.0
+            mine = kept[kept.identity.map(role_of) == role]
+            idx = mine.frame.to_numpy(int)
+            cols["face_found"][idx] = 1.0
+            for src, dst in (("cx", "face_x"), ("cy", "face_y"), ("w", "face_w"), ("h", "face_h"), ("score", "face_score"), ("track", "track_id")):
+                cols[dst][idx] = mine[src].to_numpy(float)
+            for m in ("mesh_found", *FACE_MEASURES, "face_motion", *POSE_COLUMNS, "motion_energy"):
+                if m in mine:
+                    cols[m][idx] = mine[m].to_numpy(float)
+            # pose runs every k frames: carry its values to the frames between (same person present)
+            k = self.pose_cfg.every_n_frames
+            if k > 1:
+                ran = np.isfinite(cols["pose_found"])
+                last = pd.Series(np.where(ran, np.arange(n), np.nan)).ffill(limit=k - 1).to_numpy()
+                ok = np.isfinite(last) & (cols["face_found"] == 1)
+                src = np.where(ok, last, 0).astype(int)
+                for m in POSE_COLUMNS:
+                    cols[m] = np.where(ok, cols[m][src], np.nan)
+            for m in measures:
+                table[f"{role}.{m}"] = cols[m]
+        return table
+
+    def close(self) -> None:
+        self.backend.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,45 @@
+"""Video signals for one clip file: decode at the analysis rate, run the VideoExtractor, and
+optionally write the overlay video (a second decoding pass)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Callable
+
+from extract.media import iter_frames
+from extract.video.extractor import VideoExtractor, VideoResult
+from extract.video.overlay import write_overlay
+from extract.video.roles import SIDES
+
+log = logging.getLogger(__name__)
+
+
+def _frames(path: Path, cfg):
+    return iter_frames(path, fps=cfg.video.analysis_fps, longest_side=cfg.video.longest_side,
+                       threads=cfg.video.decoder_threads, skip_nonref=cfg.video.skip_nonref_frames)
+
+
+def video_signals(path: str | Path, cfg, *, infant_side: str | None = None, on_frame: Callable[[int], None] | None = None,
+                  overlay_path: str | Path | None = None, backend=None) -> VideoResult:
+    """The role-prefixed frame table, QC figures and warnings for the clip at `path`.
+
+    infant_side: per-clip override of cfg.roles.infant_side (a manifest column); an unknown
+    value is ignored with a warning in the result's notes."""
+    path = Path(path)
+    notes = []
+    if infant_side is not None and str(infant_side).strip().lower() not in SIDES:
+        notes.append(f"manifest infant_side {infant_side!r} is not one of {'|'.join(SIDES)}; using {cfg.roles.infant_side}")
+        infant_side = None
+    with VideoExtractor.from_config(cfg, keep_landmarks=overlay_path is not None, backend=backend) as extractor:
+        for frame in _frames(path, cfg):
+            extractor.process(frame.image, t_s=frame.t_s, source_frame=frame.source_index)
+            if on_frame:
+                on_frame(frame.index)
+        result = extractor.finish(infant_side=infant_side)
+    result.notes[:0] = notes
+    if overlay_path is not None:
+        write_overlay(_frames(path, cfg), result.table, result.landmarks, overlay_path,
+                      role_confidence=result.qc["role_confidence"], crf=cfg.overlay.crf)
+        result.landmarks = {}
+    return result
