@@ -14,6 +14,8 @@ from pathlib import Path
 from extract import __version__
 from extract.config import load_config
 from extract.errors import DyadscopeError, MediaError
+from models.audio_commands import add_extract_flags, add_fit_voices_parser, apply_extract_flags
+from models.model_commands import add_model_parsers, run_models
 
 log = logging.getLogger("dyadscope")
 
@@ -75,6 +77,9 @@ def _cmd_extract(args) -> int:
     from extract.shards import parse_shard, select_shard
 
     cfg = load_config(args.config)
+    if args.overlay:  # part of the config (and its hash): a rerun with --overlay redoes the clips
+        cfg = cfg.model_copy(update={"overlay": cfg.overlay.model_copy(update={"enabled": True})})
+    cfg = apply_extract_flags(cfg, args)  # --eaf, --rttm, --voice-model (recorded in the config hash)
     if args.backend == "dask" and not args.scheduler:
         raise DyadscopeError("--backend dask needs --scheduler ADDRESS (e.g. tcp://127.0.0.1:8786)")
     options = BatchOptions(
@@ -89,6 +94,15 @@ def _cmd_extract(args) -> int:
         qc = run_batch(clips, args.out, cfg, options=options, on_clip=on_clip)
     what = "clips/<clip_id>/; run 'dyadscope merge' after all shards" if options.shard else "qc.csv, features.csv, clips/<clip_id>/, run.jsonl"
     return _summary(qc, args.out, what)
+
+
+def _cmd_run(args) -> int:
+    """extract; with --ratings then train, screen, validate and report in OUT."""
+    code = _cmd_extract(args)
+    if args.ratings is None or args.shard:
+        return code
+    run_models(args.out, args.ratings, cfg=load_config(args.config))
+    return code
 
 
 def _cmd_merge(args) -> int:
@@ -123,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object per line")
     p.set_defaults(func=_cmd_probe)
 
-    for name, text in (("extract", "decode clips and write per-clip outputs"), ("run", "the main job (today: extract)")):
+    for name, text in (("extract", "decode clips and write per-clip outputs"), ("run", "the main job: extract; with --ratings also train, screen, validate, report")):
         p = sub.add_parser(name, help=text)
         p.add_argument("inputs", nargs="+", help="clip files, folders, or a manifest CSV (clip_id,path,...)")
         p.add_argument("--out", type=Path, required=True, help="output folder")
@@ -133,7 +147,14 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--shard", metavar="i/N", help="process only shard i of N (SLURM job arrays); then 'dyadscope merge'")
         p.add_argument("--backend", choices=("loky", "dask"), default="loky", help="local worker processes, or a Dask cluster")
         p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address for --backend dask")
-        p.set_defaults(func=_cmd_extract)
+        p.add_argument("--overlay", action="store_true", help="also write clips/<clip_id>/overlay.mp4 (boxes, roles, landmarks)")
+        add_extract_flags(p)
+        if name == "run":
+            p.add_argument("--ratings", type=Path, help="coders' ratings.csv: after extraction train, screen, validate, report")
+        p.set_defaults(func=_cmd_extract if name == "extract" else _cmd_run)
+
+    add_fit_voices_parser(sub)
+    add_model_parsers(sub)
 
     p = sub.add_parser("merge", help="combine shard outputs in OUT into qc.csv and features.csv")
     p.add_argument("out", type=Path)

@@ -1,0 +1,94 @@
+"""Train: features + coders' ratings -> a ModelBundle (one model per CARE-Index scale)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from extract.config import Config
+from models.bundle import ModelBundle, versions
+from models.conformal import band_of, oof_intervals
+from models.dataset import Cohort, build_cohort
+from models.novelty import KnnNovelty
+from models.ratings import CARE_SCALES, RatingsError, clip_targets
+from models.training import Hook, train_target
+
+
+def check_models_config(mc) -> None:
+    """Consistency the field types cannot express: bands, threshold, review target."""
+    from extract.errors import ConfigError
+
+    if len(mc.band_names) != len(mc.band_upper) or not mc.band_names:
+        raise ConfigError(f"models.band_names ({len(mc.band_names)}) and models.band_upper ({len(mc.band_upper)}) must have the same length")
+    if list(mc.band_upper) != sorted(set(mc.band_upper)) or mc.band_upper[-1] != mc.score_max or mc.band_upper[0] < mc.score_min:
+        raise ConfigError(f"models.band_upper {list(mc.band_upper)} must increase and end at models.score_max ({mc.score_max:g})")
+    if not mc.score_min <= mc.intervention_max < mc.score_max:
+        raise ConfigError(f"models.intervention_max {mc.intervention_max:g} is outside {mc.score_min:g}..{mc.score_max:g}")
+    if mc.review_target not in mc.targets:
+        raise ConfigError(f"models.review_target {mc.review_target!r} is not one of models.targets {list(mc.targets)}")
+
+
+def check_targets(targets: tuple[str, ...], ratings: pd.DataFrame) -> None:
+    for target in targets:
+        if target not in CARE_SCALES:
+            raise RatingsError(f"config models.targets: {target!r} is not a CARE-Index scale ({', '.join(CARE_SCALES)})")
+        if target not in ratings.columns:
+            raise RatingsError(f"ratings have no column {target!r} (config models.targets)")
+
+
+def training_table(cohort: Cohort, results: dict, cfg) -> pd.DataFrame:
+    """Long table of held-out results: clip, dyad, meta, target, coded, predicted, interval, fold."""
+    frames = []
+    meta = cohort.meta.reset_index().rename(columns={"index": "clip_id"})
+    for target, model in results.items():
+        lower, upper = oof_intervals(model.oof, model.fold_of, model.residuals, level=cfg.interval_level)
+        frame = meta.copy()
+        frame["target"] = target
+        frame["coded"] = cohort.y[target].to_numpy()
+        frame["predicted"] = np.clip(model.oof, cfg.score_min, cfg.score_max)
+        frame["lower"] = np.clip(lower, cfg.score_min, cfg.score_max)
+        frame["upper"] = np.clip(upper, cfg.score_min, cfg.score_max)
+        frame["fold"] = model.fold_of
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+def train_bundle(features: pd.DataFrame, ratings: pd.DataFrame, cfg: Config, *, meta: pd.DataFrame | None = None,
+                 source: str = "features", hook: Hook | None = None) -> ModelBundle:
+    """Nested dyad-grouped CV and final fit for every configured target.
+
+    `ratings` is the per-(clip, coder) table from `load_ratings`; double-coded clips are
+    averaged per clip (`clip_targets`)."""
+    mc = cfg.models
+    check_models_config(mc)
+    targets = tuple(mc.targets)
+    check_targets(targets, ratings)
+    per_clip = clip_targets(ratings, targets)
+    cohort = build_cohort(features, per_clip, targets, meta=meta, covariates=tuple(mc.covariates), source=source)
+    if len(np.unique(cohort.groups)) < 4:
+        raise RatingsError(f"only {len(np.unique(cohort.groups))} rated dyad(s); dyad-grouped validation needs at least 4")
+    results = {}
+    for target in targets:
+        if hook:
+            hook(f"training {target} on {len(cohort.X)} clips of {len(np.unique(cohort.groups))} dyads")
+        results[target] = train_target(cohort.X, cohort.y[target], cohort.groups, cfg=mc, hook=hook)
+    raw_columns = [c for c in cohort.X.columns if not c.startswith("cov.")]
+    novelty = KnnNovelty(n_neighbors=mc.novelty_neighbors, quantile=mc.novelty_quantile).fit(cohort.X[raw_columns])
+    table = training_table(cohort, results, mc)
+    summary = {"n_clips": int(len(cohort.X)), "n_dyads": int(len(np.unique(cohort.groups))),
+               "n_features": len(raw_columns), "n_double_coded": int((per_clip.n_coders > 1).sum()),
+               "coder_aggregation": "mean over coders per clip", "split": "GroupKFold by dyad_id (nested)",
+               "novelty_threshold": novelty.threshold_, "targets": {}}
+    for target, model in results.items():
+        rows = table[table.target == target]
+        r = stats.pearsonr(rows.coded, rows.predicted)[0] if rows.predicted.std() > 0 else float("nan")
+        summary["targets"][target] = {
+            "selected": model.selected, "outer_folds_selected": model.fold_selected,
+            "heldout_pearson_r": float(r), "heldout_mae": float(np.mean(np.abs(model.residuals))),
+            "heldout_coverage": float(((rows.coded >= rows.lower) & (rows.coded <= rows.upper)).mean()),
+            "heldout_band_agreement": float((band_of(rows.coded, mc.band_upper) == band_of(rows.predicted, mc.band_upper)).mean()),
+        }
+    return ModelBundle(feature_columns=raw_columns, covariates=tuple(mc.covariates), covariate_levels=cohort.covariate_levels,
+                       config=mc.model_dump(mode="json"), targets=results, novelty=novelty, training=table,
+                       summary=summary, versions=versions())

@@ -1,0 +1,62 @@
+"""Group comparisons: would the proxy have reached the study's conclusion?
+
+Per group and timepoint, the share of dyads in the intervention range (lowest bands), from
+the coders and from dyad-held-out predictions side by side; a chi-square test of group x
+intervention per timepoint on each source; and the change between timepoints per group.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+
+def _chi2(table: pd.DataFrame) -> tuple[float, float]:
+    counts = table.to_numpy()
+    if counts.shape[0] < 2 or counts.shape[1] < 2 or (counts.sum(axis=0) == 0).any() or (counts.sum(axis=1) == 0).any():
+        return float("nan"), float("nan")
+    chi2, p, _, _ = stats.chi2_contingency(counts)
+    return float(chi2), float(p)
+
+
+def group_comparison(rows: pd.DataFrame, *, threshold: float, alpha: float = 0.05) -> dict:
+    """rows: clip_id, group, timepoint, coded, predicted (held-out). Returns shares, tests, changes, verdict."""
+    rows = rows.dropna(subset=["group", "timepoint"]).copy()
+    rows = rows[(rows.group.astype(str) != "") & (rows.timepoint.astype(str) != "")]
+    if rows.group.nunique() < 2:
+        return {"available": False, "reason": "fewer than two groups"}
+    rows["coded_low"] = rows.coded <= threshold + 0.5
+    rows["predicted_low"] = rows.predicted <= threshold + 0.5
+    shares = rows.groupby(["timepoint", "group"], sort=True).agg(
+        n=("clip_id", "size"), coded_share=("coded_low", "mean"), predicted_share=("predicted_low", "mean")).reset_index()
+    tests = []
+    for tp, part in rows.groupby("timepoint", sort=True):
+        entry = {"timepoint": tp}
+        for source in ("coded", "predicted"):
+            table = pd.crosstab(part.group, part[f"{source}_low"]).reindex(columns=[False, True], fill_value=0)
+            entry[f"{source}_chi2"], entry[f"{source}_p"] = _chi2(table)
+        tests.append(entry)
+    tests = pd.DataFrame(tests)
+    changes = []
+    timepoints = list(dict.fromkeys(rows.timepoint))
+    if len(timepoints) >= 2:
+        first, last = timepoints[0], timepoints[-1]
+        for group, part in shares.groupby("group"):
+            a, b = part[part.timepoint == first], part[part.timepoint == last]
+            if len(a) and len(b):
+                changes.append({"group": group, "from": first, "to": last,
+                                "coded_change": float(b.coded_share.iloc[0] - a.coded_share.iloc[0]),
+                                "predicted_change": float(b.predicted_share.iloc[0] - a.predicted_share.iloc[0])})
+    changes = pd.DataFrame(changes)
+    same = []
+    for t in tests.itertuples():
+        coded_sig = bool(t.coded_p < alpha) if np.isfinite(t.coded_p) else None
+        pred_sig = bool(t.predicted_p < alpha) if np.isfinite(t.predicted_p) else None
+        part = shares[shares.timepoint == t.timepoint]
+        order_coded = list(part.sort_values("coded_share").group)
+        order_pred = list(part.sort_values("predicted_share").group)
+        same.append(coded_sig == pred_sig and (order_coded[-1] == order_pred[-1]))
+    verdict = ("yes: at every timepoint the proxy gives the same significance (p < %.2f) and the same group with the most dyads in the intervention range" % alpha
+               if all(same) else "no: at some timepoint the proxy differs from the coders in significance or in which group has the most dyads in the intervention range")
+    return {"available": True, "shares": shares, "tests": tests, "changes": changes, "same_conclusion": bool(all(same)), "verdict": verdict}

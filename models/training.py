@@ -1,0 +1,99 @@
+"""Nested cross-validation grouped by dyad, final fit, and everything CV+ needs.
+
+Outer GroupKFold(dyad_id) gives every clip a held-out prediction from a model that never
+saw its dyad; inside each outer training part, GridSearchCV with an inner GroupKFold picks
+the estimator and its hyper-parameters. The outer fold models and residuals are kept for
+the conformal intervals; the final model is selected and refit the same way on all clips.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV, GroupKFold, KFold
+from sklearn.pipeline import Pipeline
+
+from models.estimators import base_pipeline, describe, param_grid
+
+Hook = Callable[[str], None]
+
+
+@dataclass
+class TargetModel:
+    """One CARE-Index scale: final model, outer fold models and out-of-fold results."""
+
+    target: str
+    final: Pipeline
+    fold_models: list[Pipeline]
+    fold_of: np.ndarray  # (n_train,) outer fold of each training clip
+    oof: np.ndarray  # (n_train,) held-out prediction
+    residuals: np.ndarray  # (n_train,) y - oof
+    selected: str  # final estimator, e.g. Ridge(alpha=10.0)
+    fold_selected: list[str] = field(default_factory=list)
+
+    def fold_predictions(self, X: np.ndarray) -> np.ndarray:
+        """(n, K) predictions of the K outer fold models."""
+        return np.column_stack([m.predict(X) for m in self.fold_models])
+
+
+def _splitter(n_splits: int, groups: np.ndarray, *, split: str, seed: int):
+    n_groups = len(np.unique(groups)) if split == "grouped" else len(groups)
+    n_splits = max(2, min(n_splits, n_groups))
+    if split == "grouped":
+        return GroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    if split == "random":  # clip-level split: leaks dyads; only for demonstrating leakage
+        return KFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    raise ValueError(f"split must be 'grouped' or 'random', not {split!r}")
+
+
+def select_and_fit(X: np.ndarray, y: np.ndarray, groups: np.ndarray, *, estimators: tuple[str, ...], inner_folds: int,
+                   seed: int, split: str = "grouped") -> Pipeline:
+    """Grid search over the candidates with an inner (grouped) CV; returns the refit best pipeline."""
+    grid = param_grid(estimators, seed=seed)
+    n_candidates = sum(int(np.prod([len(v) for v in g.values()])) for g in grid)
+    if n_candidates == 1:
+        return base_pipeline().set_params(**{k: v[0] for k, v in grid[0].items()}).fit(X, y)
+    search = GridSearchCV(base_pipeline(), grid, scoring="neg_mean_absolute_error",
+                          cv=_splitter(inner_folds, groups, split=split, seed=seed + 1), n_jobs=1, refit=True)
+    search.fit(X, y, groups=groups if split == "grouped" else None)
+    return search.best_estimator_
+
+
+def nested_cv(X: np.ndarray, y: np.ndarray, groups: np.ndarray, *, estimators: tuple[str, ...], outer_folds: int,
+              inner_folds: int, seed: int, split: str = "grouped", hook: Hook | None = None) -> tuple[np.ndarray, np.ndarray, list[Pipeline]]:
+    """Held-out predictions. Returns (oof (n,), fold_of (n,), fold models).
+
+    split='grouped' (always used by train/validate) holds out whole dyads; 'random' splits
+    clips and exists only to show how much a leaky split flatters a model."""
+    oof = np.full(len(y), np.nan)
+    fold_of = np.full(len(y), -1)
+    models = []
+    outer = _splitter(outer_folds, groups, split=split, seed=seed)
+    for k, (train, test) in enumerate(outer.split(X, y, groups if split == "grouped" else None)):
+        model = select_and_fit(X[train], y[train], groups[train], estimators=estimators, inner_folds=inner_folds,
+                               seed=seed, split=split)
+        oof[test] = model.predict(X[test])
+        fold_of[test] = k
+        models.append(model)
+        if hook:
+            hook(f"outer fold {k + 1}: {describe(model)}")
+    return oof, fold_of, models
+
+
+def train_target(X: pd.DataFrame, y: pd.Series, groups: np.ndarray, *, cfg, hook: Hook | None = None) -> TargetModel:
+    """Nested CV + final fit for one target with config `cfg` (ModelsConfig)."""
+    Xv, yv = X.to_numpy(dtype=float), y.to_numpy(dtype=float)
+    oof, fold_of, fold_models = nested_cv(Xv, yv, groups, estimators=tuple(cfg.estimators), outer_folds=cfg.outer_folds,
+                                          inner_folds=cfg.inner_folds, seed=cfg.seed, hook=hook)
+    final = select_and_fit(Xv, yv, groups, estimators=tuple(cfg.estimators), inner_folds=cfg.inner_folds, seed=cfg.seed)
+    return TargetModel(target=str(y.name), final=final, fold_models=fold_models, fold_of=fold_of, oof=oof,
+                       residuals=yv - oof, selected=describe(final), fold_selected=[describe(m) for m in fold_models])
+
+
+def refit_fixed(model: Pipeline, X: np.ndarray, y: np.ndarray) -> Pipeline:
+    """A fresh copy of an already selected pipeline fitted to (X, y) (no new selection)."""
+    return clone(model).fit(X, y)

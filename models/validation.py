@@ -1,0 +1,120 @@
+"""Validate: agreement of dyad-held-out predictions with coders, like a methodologist would.
+
+Everything here uses the out-of-fold predictions of the nested GroupKFold(dyad_id) run made
+at training time (or refits on dyad-grouped folds): there is no clip-level option.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+from sklearn.inspection import permutation_importance
+
+from models.aspects import aspect_mapper
+from models.bundle import ModelBundle
+from models.conformal import band_of
+from models.ratings import coder_pairs
+from models.stats import (band_confusion, bland_altman, correlations, dyad_permutation_test, errors, icc,
+                          screening, weighted_kappa)
+from models.training import refit_fixed
+
+SPLIT = "GroupKFold by dyad_id (nested; every clip predicted by a model that never saw its dyad)"
+
+
+def agreement(coded: np.ndarray, predicted: np.ndarray, lower: np.ndarray, upper: np.ndarray, groups: np.ndarray, *, cfg: dict) -> dict:
+    """All agreement statistics for one target's held-out predictions."""
+    coded, predicted = np.asarray(coded, float), np.asarray(predicted, float)
+    upper_values = tuple(cfg["band_upper"])
+    cb, pb = band_of(coded, upper_values), band_of(predicted, upper_values)
+    threshold = cfg["intervention_max"]
+    out = {"n_clips": int(len(coded)), "n_dyads": int(len(np.unique(groups))), "split": SPLIT}
+    out.update(correlations(coded, predicted))
+    out.update(icc(np.column_stack([coded, predicted])))
+    out.update(errors(coded, predicted))
+    out.update(bland_altman(coded, predicted))
+    out["weighted_kappa"] = weighted_kappa(cb, pb, len(upper_values))
+    out["band_agreement"] = float((cb == pb).mean())
+    out.update(screening(coded <= threshold + 0.5, predicted <= threshold + 0.5, score=-predicted))
+    out["coverage"] = float(((coded >= lower) & (coded <= upper)).mean())
+    out["coverage_nominal"] = cfg["interval_level"]
+    out["interval_width_mean"] = float(np.mean(upper - lower))
+    out.update(dyad_permutation_test(coded, predicted, groups, n_permutations=cfg["permutations"], seed=cfg["seed"]))
+    return out
+
+
+def learning_curve(model, X: np.ndarray, y: np.ndarray, groups: np.ndarray, fold_of: np.ndarray, *, steps: int, seed: int) -> pd.DataFrame:
+    """Agreement vs number of coded dyads: in every outer fold, the selected pipeline is refit
+    on a random subset of the training dyads and scored on the held-out dyads."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    train_dyads_min = min(len(np.unique(groups[fold_of != k])) for k in np.unique(fold_of))
+    smallest = min(train_dyads_min, max(2, train_dyads_min // steps))
+    sizes = np.unique(np.linspace(smallest, train_dyads_min, steps).astype(int))
+    for size in sizes:
+        preds = np.full(len(y), np.nan)
+        for k in np.unique(fold_of):
+            train = fold_of != k
+            dyads = rng.choice(np.unique(groups[train]), size=size, replace=False)
+            keep = train & np.isin(groups, dyads)
+            preds[fold_of == k] = refit_fixed(model, X[keep], y[keep]).predict(X[fold_of == k])
+        c = correlations(y, preds)
+        rows.append({"n_dyads": int(size), "pearson_r": c["pearson_r"], **errors(y, preds)})
+    return pd.DataFrame(rows)
+
+
+def aspect_importance(target_model, X: pd.DataFrame, y: np.ndarray, *, repeats: int, seed: int,
+                      mapping: Callable[[str], str | None] | None = None) -> pd.DataFrame:
+    """Permutation importance (increase in MAE when a feature is shuffled) of each outer fold
+    model on its held-out dyads, averaged over folds, then summed by CARE-Index aspect."""
+    Xv = X.to_numpy(dtype=float)
+    total = np.zeros(X.shape[1])
+    for k, model in enumerate(target_model.fold_models):
+        test = target_model.fold_of == k
+        result = permutation_importance(model, Xv[test], y[test], scoring="neg_mean_absolute_error", n_repeats=repeats,
+                                        random_state=seed, n_jobs=1)
+        total += result.importances_mean
+    total /= len(target_model.fold_models)
+    aspect = aspect_mapper(mapping)
+    per_feature = pd.DataFrame({"feature": X.columns, "aspect": [aspect(c) for c in X.columns], "importance": total})
+    by_aspect = per_feature.groupby("aspect", as_index=False)["importance"].sum().sort_values("importance", ascending=False)
+    return by_aspect.reset_index(drop=True)
+
+
+def coder_agreement(ratings: pd.DataFrame, target: str) -> dict:
+    """Inter-coder agreement on double-coded clips (the ceiling any proxy can reach)."""
+    pairs = coder_pairs(ratings, target)
+    if len(pairs) < 3:
+        return {"n_double_coded": int(len(pairs))}
+    x = pairs[["rater_a", "rater_b"]].to_numpy()
+    out = {"n_double_coded": int(len(pairs))}
+    out.update(correlations(x[:, 0], x[:, 1]))
+    out.update(icc(x))
+    out.update(errors(x[:, 0], x[:, 1]))
+    return out
+
+
+def validate(bundle: ModelBundle, *, X: pd.DataFrame | None = None, ratings: pd.DataFrame | None = None,
+             mapping: Callable[[str], str | None] | None = None) -> dict:
+    """Per target: statistics, band confusion, learning curve and aspect importance (the last
+    two need the training design matrix `X` in training-clip order)."""
+    cfg = bundle.config
+    results = {}
+    for target, model in bundle.targets.items():
+        rows = bundle.training[bundle.training.target == target]
+        groups = rows.dyad_id.astype(str).to_numpy()
+        entry = {"stats": agreement(rows.coded.to_numpy(), rows.predicted.to_numpy(), rows.lower.to_numpy(),
+                                    rows.upper.to_numpy(), groups, cfg=cfg)}
+        upper_values = tuple(cfg["band_upper"])
+        entry["confusion"] = pd.DataFrame(band_confusion(band_of(rows.coded, upper_values), band_of(rows.predicted, upper_values),
+                                                         len(upper_values)), index=cfg["band_names"], columns=cfg["band_names"])
+        if X is not None:
+            y = rows.coded.to_numpy()
+            entry["learning_curve"] = learning_curve(model.final, X.to_numpy(dtype=float), y, groups, model.fold_of,
+                                                     steps=cfg["learning_curve_steps"], seed=cfg["seed"])
+            entry["importance"] = aspect_importance(model, X, y, repeats=cfg["importance_repeats"], seed=cfg["seed"], mapping=mapping)
+        if ratings is not None:
+            entry["coders"] = coder_agreement(ratings, target)
+        results[target] = entry
+    return results
