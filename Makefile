@@ -32,6 +32,7 @@ test-fast: setup
 
 bench: setup
 	$(BIN)/python benchmarks/decode_speed.py
+	$(BIN)/python benchmarks/audio_speed.py
 
 clean:
 	rm -rf $(DEMO_OUT) .pytest_cache

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -29,13 +29,174 @@ class VideoConfig(_Section):
     skip_nonref_frames: bool = False
 
 
+class FacesConfig(_Section):
+    detector_range: Literal["full", "short"] = "full"
+    min_detection_confidence: float = Field(0.5, gt=0, lt=1)
+    max_faces: int = Field(4, ge=1, le=10)
+    min_face_width: float = Field(0.02, ge=0, lt=1)
+    crop_scale: float = Field(2.0, ge=1, le=4)
+    crop_px: int = Field(256, ge=64, le=512)
+    crop_smoothing: float = Field(0.7, ge=0, lt=1)
+    min_mesh_confidence: float = Field(0.5, gt=0, lt=1)
+
+
+class TrackingConfig(_Section):
+    max_people: int = Field(2, ge=1, le=2)
+    max_missed_s: float = Field(1.5, ge=0)
+    gate_fw: float = Field(1.5, gt=0)
+    gate_growth_fw: float = Field(0.15, ge=0)
+    max_size_ratio: float = Field(1.6, gt=1)
+    size_weight: float = Field(2.0, ge=0)
+    appearance_weight: float = Field(1.0, ge=0)
+    position_weight: float = Field(0.3, ge=0)
+    min_identity_share: float = Field(0.05, ge=0, le=1)
+    swap_margin: float = Field(0.3, ge=0)
+    min_swap_run: int = Field(3, ge=1)
+
+
+class PoseConfig(_Section):
+    enabled: bool = True
+    every_n_frames: int = Field(5, ge=1, le=100)
+    min_confidence: float = Field(0.5, gt=0, lt=1)
+    min_visibility: float = Field(0.5, ge=0, le=1)
+    region_half_width_fw: float = Field(2.0, gt=0)
+    region_above_fw: float = Field(1.0, ge=0)
+    region_below_fw: float = Field(5.0, gt=0)
+
+
+class MotionConfig(_Section):
+    width: int = Field(160, ge=32, le=1920)
+    threshold: float = Field(12.0, gt=0, lt=255)
+
+
+class RolesConfig(_Section):
+    infant_side: Literal["auto", "left", "right", "top", "bottom"] = "auto"
+    layout: Literal["single", "split_lr", "split_tb"] = "single"
+    size_scale: float = Field(0.15, gt=0)
+
+
+class DyadConfig(_Section):
+    facing_min_deg: float = Field(10.0, ge=0, le=90)
+    touch_fw: float = Field(1.0, gt=0)
+
+
+class QcConfig(_Section):
+    min_face_share: float = Field(0.5, ge=0, le=1)
+    min_both_share: float = Field(0.3, ge=0, le=1)
+    min_pose_share: float = Field(0.3, ge=0, le=1)
+    min_role_confidence: float = Field(0.5, ge=0, le=1)
+    max_swap_repairs_per_min: float = Field(2.0, ge=0)
+    min_face_score: float = Field(0.6, ge=0, le=1)
+    warn_if_no_faces: bool = False
+
+
+class OverlayConfig(_Section):
+    enabled: bool = False
+    crf: int = Field(28, ge=0, le=51)
+
+
+class VadConfig(_Section):
+    hop_s: float = Field(0.01, gt=0, le=0.05)
+    onset_db: float = Field(8.0, gt=0)
+    offset_db: float = Field(3.0, gt=0)
+    voiced_offset_db: float = Field(1.0, ge=0)
+    min_level_db: float = -70.0
+    floor_window_s: float = Field(8.0, gt=0)
+    floor_percentile: float = Field(10.0, gt=0, lt=50)
+    min_segment_s: float = Field(0.1, ge=0)
+    min_gap_s: float = Field(0.3, ge=0)
+    min_voiced_share: float = Field(0.2, ge=0, le=1)
+    unvoiced_keep_s: float = Field(0.6, ge=0)
+
+
+class PitchConfig(_Section):
+    fmin_hz: float = Field(80.0, gt=0)
+    fmax_hz: float = Field(1000.0, gt=0)
+    threshold: float = Field(0.2, gt=0, lt=1)
+    voicing_threshold: float = Field(0.35, gt=0, le=1)
+
+
+class SpeakerConfig(_Section):
+    voice_model: str | None = None
+    boundary_hz: float = Field(300.0, gt=0)
+    slope_per_st: float = Field(0.5, gt=0)
+    centroid_ref_hz: float = Field(900.0, gt=0)
+    centroid_per_octave: float = Field(2.0, ge=0)
+    aperiodicity_ref: float = Field(0.45, ge=0, le=1)
+    aperiodicity_weight: float = Field(8.0, ge=0)
+    mouth_weight: float = Field(1.5, ge=0)
+    split_smooth_s: float = Field(1.0, ge=0)
+    min_part_s: float = Field(0.8, gt=0)
+    overlap_mouth_z: float = Field(1.5, ge=0)
+    overlap_min_s: float = Field(0.3, gt=0)
+
+
+class TurnsConfig(_Section):
+    windows_s: tuple[float, ...] = (1.0, 2.0, 5.0)
+    max_turn_gap_s: float = Field(5.0, gt=0)
+    min_infant_vocalization_s: float = Field(0.0, ge=0)
+
+
+class ProsodyConfig(_Section):
+    baseline_percentile: float = Field(25.0, ge=0, le=100)
+    ids_rise_st: float = Field(3.0, ge=0)
+
+
+class AudioQcConfig(_Section):
+    min_snr_db: float = 10.0
+    min_speaker_confidence: float = Field(0.7, ge=0.5, le=1)
+
+
+class AudioOutputsConfig(_Section):
+    eaf: bool = False
+    rttm: bool = False
+
+
 class AudioConfig(_Section):
     sample_rate: int = Field(16000, ge=8000, le=96000)
+    analyze: bool = True
+    vad: VadConfig = VadConfig()
+    pitch: PitchConfig = PitchConfig()
+    speaker: SpeakerConfig = SpeakerConfig()
+    turns: TurnsConfig = TurnsConfig()
+    prosody: ProsodyConfig = ProsodyConfig()
+    qc: AudioQcConfig = AudioQcConfig()
+    outputs: AudioOutputsConfig = AudioOutputsConfig()
+
+
+class ModelsConfig(_Section):
+    targets: tuple[str, ...] = ("dyadic_synchrony",)
+    score_min: float = 0.0
+    score_max: float = 14.0
+    band_names: tuple[str, ...] = ("high_risk", "inept", "adequate", "sensitive")
+    band_upper: tuple[float, ...] = (4.0, 6.0, 10.0, 14.0)
+    intervention_max: float = 6.0
+    review_target: str = "dyadic_synchrony"
+    interval_level: float = Field(0.9, gt=0, lt=1)
+    outer_folds: int = Field(5, ge=2, le=20)
+    inner_folds: int = Field(3, ge=2, le=20)
+    estimators: tuple[Literal["ridge", "elastic_net", "extra_trees"], ...] = ("ridge", "elastic_net", "extra_trees")
+    covariates: tuple[str, ...] = ()
+    seed: int = 0
+    novelty_neighbors: int = Field(5, ge=1)
+    novelty_quantile: float = Field(0.99, gt=0, lt=1)
+    permutations: int = Field(200, ge=0)
+    importance_repeats: int = Field(3, ge=1)
+    learning_curve_steps: int = Field(5, ge=2)
 
 
 class Config(_Section):
     video: VideoConfig = VideoConfig()
+    faces: FacesConfig = FacesConfig()
+    tracking: TrackingConfig = TrackingConfig()
+    pose: PoseConfig = PoseConfig()
+    motion: MotionConfig = MotionConfig()
+    roles: RolesConfig = RolesConfig()
+    dyad: DyadConfig = DyadConfig()
+    qc: QcConfig = QcConfig()
+    overlay: OverlayConfig = OverlayConfig()
     audio: AudioConfig = AudioConfig()
+    models: ModelsConfig = ModelsConfig()
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")

@@ -18,34 +18,37 @@ import pandas as pd
 from extract.config import Config
 from extract.errors import MediaError, MediaWarning
 from extract.inputs import ClipInput
-from extract.media import iter_frames, probe, read_audio
+from extract.media import probe, read_audio
 from extract.outputs import write_json, write_parquet
 from extract.provenance import provenance
+from extract.video.run import video_signals
 
 log = logging.getLogger(__name__)
 
 FrameHook = Callable[[int], None]
 
 
-def _audio_qc(path: Path, cfg: Config) -> dict:
+def _audio_qc(path: Path, cfg: Config, *, clip_dir: Path, clip_id: str, video: pd.DataFrame | None) -> tuple[dict, dict, list[str]]:
+    """Audio QC figures, clip features, QC notes; writes segments.csv (+ vocal.eaf / vocal.rttm) (extract.audio)."""
     track = read_audio(path, sample_rate=cfg.audio.sample_rate)
     rms = float(np.sqrt(np.mean(np.square(track.samples, dtype=np.float64)))) if len(track.samples) else 0.0
-    return {"audio_duration_s": track.duration_s, "audio_rms_dbfs": 20 * np.log10(max(rms, 1e-10))}
+    qc = {"audio_duration_s": track.duration_s, "audio_rms_dbfs": 20 * np.log10(max(rms, 1e-10))}
+    if not cfg.audio.analyze:
+        return qc, {}, []
+    from extract.audio.analyze import AudioAnalyzer
+    from extract.audio.outputs import write_audio_outputs
+
+    analysis = AudioAnalyzer.from_config(cfg.audio).analyze(track.samples, sample_rate=track.sample_rate, video=video)
+    out = cfg.audio.outputs
+    write_audio_outputs(clip_dir, analysis, clip_id=clip_id, media_path=path, eaf=out.eaf, rttm=out.rttm)
+    return {**qc, **analysis.qc}, analysis.features, analysis.notes
 
 
-def _video_table(path: Path, cfg: Config, on_frame: FrameHook | None) -> pd.DataFrame:
-    rows = []
-    for frame in iter_frames(
-        path,
-        fps=cfg.video.analysis_fps,
-        longest_side=cfg.video.longest_side,
-        threads=cfg.video.decoder_threads,
-        skip_nonref=cfg.video.skip_nonref_frames,
-    ):
-        rows.append((frame.t_s, frame.source_index))
-        if on_frame:
-            on_frame(frame.index)
-    return pd.DataFrame(rows, columns=["t_s", "source_frame"])
+def _video_table(clip: ClipInput, clip_dir: Path, cfg: Config, on_frame: FrameHook | None) -> tuple[pd.DataFrame, dict, list[str]]:
+    """Video signals (extract.video): the role-prefixed frame table, QC figures, QC warnings."""
+    overlay = clip_dir / "overlay.mp4" if cfg.overlay.enabled else None
+    result = video_signals(clip.path, cfg, infant_side=clip.meta.get("infant_side") or None, on_frame=on_frame, overlay_path=overlay)
+    return result.table, result.qc, result.notes
 
 
 def extract_clip(clip: ClipInput, out_dir: Path, cfg: Config, *, on_frame: FrameHook | None = None) -> dict:
@@ -54,6 +57,7 @@ def extract_clip(clip: ClipInput, out_dir: Path, cfg: Config, *, on_frame: Frame
     started = time.perf_counter()
     qc: dict = {"clip_id": clip.clip_id, "path": str(clip.path), "status": "ok", "error": "", "warnings": ""}
     notes: list[str] = []
+    features: dict = {}
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", MediaWarning)
@@ -61,7 +65,9 @@ def extract_clip(clip: ClipInput, out_dir: Path, cfg: Config, *, on_frame: Frame
             qc.update(duration_s=info.duration_s, has_video=info.video is not None, has_audio=info.audio is not None)
             clip_dir = out_dir / "clips" / clip.clip_id
             if info.video is not None:
-                table = _video_table(clip.path, cfg, on_frame)
+                table, video_qc, video_notes = _video_table(clip, clip_dir, cfg, on_frame)
+                qc.update(video_qc)
+                notes.extend(video_notes)
                 span = table.t_s.iloc[-1] - table.t_s.iloc[0] if len(table) > 1 else 0.0
                 qc.update(
                     video_fps_measured=info.video.measured_fps,
@@ -71,11 +77,14 @@ def extract_clip(clip: ClipInput, out_dir: Path, cfg: Config, *, on_frame: Frame
                 )
                 write_parquet(clip_dir / "frames.parquet", table)
             if info.audio is not None:
-                qc.update(_audio_qc(clip.path, cfg))
+                video = table if info.video is not None else None
+                audio_qc, features, audio_notes = _audio_qc(clip.path, cfg, clip_dir=clip_dir, clip_id=clip.clip_id, video=video)
+                qc.update(audio_qc)
+                notes.extend(audio_notes)
             else:
                 notes.append("no audio stream: audio features will be missing")
             notes.extend(str(w.message) for w in caught if issubclass(w.category, MediaWarning))
-            write_json(clip_dir / "features.json", {"clip_id": clip.clip_id, "features": {}, "provenance": provenance(cfg, input_path=clip.path)})
+            write_json(clip_dir / "features.json", {"clip_id": clip.clip_id, "features": features, "provenance": provenance(cfg, input_path=clip.path)})
     except MediaError as exc:
         qc.update(status="failed", error=str(exc))
         log.warning("%s failed: %s", clip.clip_id, exc)

@@ -31,6 +31,8 @@ def test_bad_clips_get_clear_statuses_and_the_good_ones_complete_outputs(batch, 
     for clip_id, status in EXPECTED_STATUS.items():
         files = {p.name for p in (out / "clips" / clip_id).iterdir()}
         expected = {"done.json", "features.json", "frames.parquet"} if status != "failed" else {"done.json"}
+        if status != "failed" and qc.loc[clip_id, "has_audio"]:
+            expected.add("segments.csv")  # vocal segments (extract.audio)
         assert files == expected, clip_id
     printed = capsys.readouterr().out
     assert "8 clips: 3 failed, 3 ok, 2 warn" in printed
