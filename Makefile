@@ -20,8 +20,8 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 demo: setup
-	$(BIN)/dyadscope run sample_clips/manifest.csv --out $(DEMO_OUT)
-	@echo "Demo results: $(CURDIR)/$(DEMO_OUT)  (qc.csv, config.yaml, clips/<clip_id>/)"
+	$(BIN)/dyadscope run sample_clips/manifest.csv --ratings sample_clips/ratings.csv --out $(DEMO_OUT) --jobs 2
+	@echo "Demo results: $(CURDIR)/$(DEMO_OUT)  (report.html, predictions.csv, review_queue.csv, features.csv, qc.csv, clips/<clip_id>/)"
 
 # The whole suite (what CI runs). `make test-fast` leaves out tests marked slow.
 test: setup
