@@ -73,6 +73,9 @@ class RolesConfig(_Section):
     infant_side: Literal["auto", "left", "right", "top", "bottom"] = "auto"
     layout: Literal["single", "split_lr", "split_tb"] = "single"
     size_scale: float = Field(0.15, gt=0)
+    proportion_scale: float = Field(0.1, gt=0)
+    body_scale: float = Field(0.2, gt=0)
+    position_scale: float = Field(0.5, gt=0)
 
 
 class DyadConfig(_Section):

@@ -18,12 +18,12 @@ import pandas as pd
 
 from extract.video.appearance import HIST_SIZE, colour_histogram
 from extract.video.backend import MediaPipeSolutions
-from extract.video.body_signals import BODY_MEASURES, body_measures
+from extract.video.body_signals import BODY_MEASURES, L_SHOULDER, R_SHOULDER, body_measures
 from extract.video.columns import FRAME_COLUMNS, ROLES
 from extract.video.dyad import dyad_measures
-from extract.video.face_signals import FACE_MEASURES, OVERLAY_POINTS, face_measures, landmark_speed
-from extract.video.geometry import person_region, square_crop, to_image
-from extract.video.identities import resolve_identities
+from extract.video.face_signals import FACE_MEASURES, OVERLAY_POINTS, eye_spacing_ratio, face_measures, landmark_speed
+from extract.video.geometry import layout_regions, person_region, square_crop, to_image
+from extract.video.identities import IdentityResult, resolve_identities
 from extract.video.motion import grey_small, motion_energy
 from extract.video.qc import video_qc
 from extract.video.roles import assign_roles
@@ -32,6 +32,7 @@ from extract.video.tracking import Tracker
 log = logging.getLogger(__name__)
 
 POSE_COLUMNS = ("pose_found",) + BODY_MEASURES
+FRONTAL_YAW_DEG = 25.0  # face proportions (role cue) only from faces turned less than this
 
 
 @dataclass
@@ -86,32 +87,61 @@ class VideoExtractor:
             self._slots[track_id] = next(s for s in range(len(used) + 1) if s not in used)
         return self._slots[track_id]
 
+    def _detect(self, image: np.ndarray, region: tuple[int, int, int, int], *, keep: int) -> np.ndarray:
+        """Face detections in `region` of the frame, in whole-frame normalised coordinates:
+        (n, 5) cx, cy, w, h, score, best first, at most `keep`, narrower than min_face_width dropped."""
+        h, w = image.shape[:2]
+        x0, y0, x1, y1 = region
+        whole = (x0, y0, x1, y1) == (0, 0, w, h)
+        dets = self.backend.detect_faces(image if whole else np.ascontiguousarray(image[y0:y1, x0:x1])).astype(float)
+        if not whole:
+            rw, rh = (x1 - x0) / w, (y1 - y0) / h
+            dets[:, 0] = x0 / w + dets[:, 0] * rw
+            dets[:, 1] = y0 / h + dets[:, 1] * rh
+            dets[:, 2] *= rw
+            dets[:, 3] *= rh
+        dets = dets[np.argsort(-dets[:, 4])][:keep]
+        return dets[dets[:, 2] >= self.faces.min_face_width]
+
     def process(self, image: np.ndarray, *, t_s: float, source_frame: int) -> None:
-        """One analysis frame: image (H, W, 3) RGB uint8 at time t_s (s)."""
+        """One analysis frame: image (H, W, 3) RGB uint8 at time t_s (s).
+
+        Split layouts: each half is one person's camera; detection, face crops, pose and motion
+        regions stay inside the half, the best face of each half is that half's person (track id
+        = half index), and coordinates are whole-frame normalised."""
         h, w = image.shape[:2]
         self._size = (w, h)
         index = len(self._frames)
         self._frames.append((t_s, source_frame))
-        dets = self.backend.detect_faces(image)
-        dets = dets[np.argsort(-dets[:, 4])][: self.faces.max_faces]
-        dets = dets[dets[:, 2] >= self.faces.min_face_width]
+        regions = layout_regions(width=w, height=h, layout=self.roles_cfg.layout)
+        split = len(regions) > 1
+        per_region = [self._detect(image, r, keep=1 if split else self.faces.max_faces) for r in regions]
+        dets = np.concatenate(per_region) if per_region else np.zeros((0, 5))
+        half_of = np.concatenate([np.full(len(d), k) for k, d in enumerate(per_region)]).astype(int)
         boxes_px = [(int(round((d[0] - d[2] / 2) * w)), int(round((d[1] - d[3] / 2) * h)),
                      int(round((d[0] + d[2] / 2) * w)), int(round((d[1] + d[3] / 2) * h))) for d in dets]
         hists = np.array([colour_histogram(image, box_px=b) for b in boxes_px]).reshape(len(dets), HIST_SIZE)
-        assigned = self._tracker.update(dets[:, :4], hists, aspect=h / w)
+        if split:
+            assigned = {j: int(half_of[j]) for j in range(len(dets))}
+            live = set(range(len(regions)))
+        else:
+            assigned = self._tracker.update(dets[:, :4], hists, aspect=h / w)
+            live = {t.track_id for t in self._tracker.tracks}
         grey = grey_small(image, width=self.motion_cfg.width)
-        live = {t.track_id for t in self._tracker.tracks}
         run_pose = self.pose_cfg.enabled and index % self.pose_cfg.every_n_frames == 0
         for j, track in assigned.items():
             d = dets[j]
-            partner = [dets[k][0] for k in assigned if k != j]
+            bounds = regions[half_of[j]]
+            partner = [] if split else [dets[k][0] for k in assigned if k != j]
             partner_dx = float(np.sign(partner[0] - d[0])) if partner else 0.0
-            row = {"frame": index, "track": track, "cx": d[0], "cy": d[1], "w": d[2], "h": d[3], "score": d[4]}
-            row.update(self._face(image, d, track, live, index, t_s))
+            row = {"frame": index, "track": track, "cx": d[0], "cy": d[1], "w": d[2], "h": d[3], "score": d[4],
+                   "half": float(half_of[j]) if split else np.nan}
+            row.update(self._face(image, d, track, live, index, t_s, bounds))
             fw_px = d[2] * w
             x0, y0, x1, y1 = person_region(cx=d[0] * w, cy=d[1] * h, fw=fw_px, width=w, height=h,
                                            half_width_fw=self.pose_cfg.region_half_width_fw,
                                            above_fw=self.pose_cfg.region_above_fw, below_fw=self.pose_cfg.region_below_fw)
+            x0, y0, x1, y1 = max(x0, bounds[0]), max(y0, bounds[1]), min(x1, bounds[2]), min(y1, bounds[3])
             if partner:  # keep the region on this person's side of the midpoint between the two faces
                 mid = int(round((partner[0] + d[0]) / 2 * w))
                 x0, x1 = (x0, min(x1, mid)) if partner_dx > 0 else (max(x0, mid), x1)
@@ -123,20 +153,23 @@ class VideoExtractor:
             self._hists.append(hists[j])
         self._prev_grey = grey
 
-    def _face(self, image, d, track, live, index, t_s) -> dict:
+    def _face(self, image, d, track, live, index, t_s, bounds) -> dict:
         h, w = image.shape[:2]
         target = np.array([d[0] * w, d[1] * h, self.faces.crop_scale * d[2] * w])
         prev = self._crop.get(track)
         a = self.faces.crop_smoothing
         box = target if prev is None else a * prev + (1 - a) * target
         self._crop[track] = box
-        crop, m = square_crop(image, cx=box[0], cy=box[1], side=box[2], out_px=self.faces.crop_px)
+        bx0, by0, bx1, by1 = bounds  # crop from this camera's view only (edge pixels repeat past it)
+        crop, m = square_crop(image[by0:by1, bx0:bx1], cx=box[0] - bx0, cy=box[1] - by0, side=box[2], out_px=self.faces.crop_px)
+        m[:, 2] += (bx0, by0)
         lm = self.backend.face_mesh(crop, slot=self._slot(track, live))
         if lm is None:
             self._prev_lm.pop(track, None)
             return {"mesh_found": 0.0}
         px = np.column_stack([to_image(lm, m), lm[:, 2] * box[2]])
         out = {"mesh_found": 1.0, **face_measures(px)}
+        out["eye_ratio"] = eye_spacing_ratio(px) if abs(out["yaw_deg"]) <= FRONTAL_YAW_DEG else np.nan
         prev_lm = self._prev_lm.get(track)
         out["face_motion"] = landmark_speed(prev_lm[2], px, dt=t_s - prev_lm[1]) if prev_lm and prev_lm[0] == index - 1 else np.nan
         self._prev_lm[track] = (index, t_s, px)
@@ -156,6 +189,8 @@ class VideoExtractor:
         h, w = image.shape[:2]
         out = {"pose_found": 1.0, **body_measures(img, world, width=w, height=h, face_width_px=fw_px, partner_dx=partner_dx,
                                                   min_visibility=self.pose_cfg.min_visibility)}
+        if min(img[L_SHOULDER, 3], img[R_SHOULDER, 3]) >= self.pose_cfg.min_visibility:  # body size, a role cue
+            out["shoulder_w"] = float(np.hypot(*(img[L_SHOULDER, :2] - img[R_SHOULDER, :2]))) / w
         if self.keep_landmarks:
             self._landmarks.setdefault((index, track), {})["pose"] = img[:, [0, 1, 3]].astype(np.float32)
         return out
@@ -166,44 +201,60 @@ class VideoExtractor:
         """Resolve identities and roles; build the table. `infant_side` (a manifest value)
         overrides roles.infant_side when given."""
         n = len(self._frames)
-        obs = pd.DataFrame(self._rows, columns=None if self._rows else ["frame", "track", "cx", "cy", "w", "h", "score"])
+        obs = pd.DataFrame(self._rows, columns=None if self._rows else ["frame", "track", "cx", "cy", "w", "h", "score", "half"])
         hists = np.array(self._hists) if self._hists else np.zeros((0, HIST_SIZE), np.float32)
         t = self.tracking
-        ident = resolve_identities(obs, hists, n_frames=n, max_people=t.max_people, size_weight=t.size_weight,
-                                   appearance_weight=t.appearance_weight, position_weight=t.position_weight,
-                                   min_identity_share=t.min_identity_share, swap_margin=t.swap_margin, min_swap_run=t.min_swap_run,
-                                   close_fw=t.gate_fw, aspect=(self._size[1] / self._size[0]) if self._size else 1.0)
+        split = self.roles_cfg.layout != "single"
+        if split:
+            ident = _identities_by_half(obs, n_frames=n, min_identity_share=t.min_identity_share)
+        else:
+            ident = resolve_identities(obs, hists, n_frames=n, max_people=t.max_people, size_weight=t.size_weight,
+                                       appearance_weight=t.appearance_weight, position_weight=t.position_weight,
+                                       min_identity_share=t.min_identity_share, swap_margin=t.swap_margin,
+                                       min_swap_run=t.min_swap_run, close_fw=t.gate_fw,
+                                       aspect=(self._size[1] / self._size[0]) if self._size else 1.0)
         obs["identity"] = ident.identity
         kept = obs[obs.identity >= 0]
         ids = sorted(kept.identity.unique())
         widths = np.array([kept.w[kept.identity == k].median() for k in ids])
         centres = np.array([[kept.cx[kept.identity == k].median(), kept.cy[kept.identity == k].median()] for k in ids]).reshape(-1, 2)
+        eye_ratios, body_widths = (np.array([_median(kept, c, k) for k in ids]) for c in ("eye_ratio", "shoulder_w"))
         side = (infant_side or self.roles_cfg.infant_side).strip().lower()
-        roles = assign_roles(face_widths=widths, centres=centres, infant_side=side, size_scale=self.roles_cfg.size_scale)
+        notes: list[str] = []
+        allowed = {"split_lr": ("left", "right"), "split_tb": ("top", "bottom")}.get(self.roles_cfg.layout)
+        if allowed and side not in ("auto", *allowed):
+            notes.append(f"infant_side {side!r} does not fit layout {self.roles_cfg.layout} ({'|'.join(allowed)}); roles from cues")
+            side = "auto"
+        rc = self.roles_cfg
+        roles = assign_roles(face_widths=widths, centres=centres, infant_side=side, size_scale=rc.size_scale, eye_ratios=eye_ratios,
+                             body_widths=body_widths, proportion_scale=rc.proportion_scale, body_scale=rc.body_scale,
+                             position_scale=rc.position_scale, use_position=not split)
         role_of = {ids[k]: r for k, r in roles.roles.items()}
         table = self._table(kept, role_of, n)
         w, h = self._size or (1, 1)
         dyad_measures(table, aspect=h / w, facing_min_deg=self.dyad_cfg.facing_min_deg, touch_fw=self.dyad_cfg.touch_fw,
-                      split=self.roles_cfg.layout != "single")
+                      split=split)
         table = table[[c.name for c in FRAME_COLUMNS]]
-        qc, notes = video_qc(table, roles=roles, swap_repairs=ident.swap_repairs, dropped_tracks=ident.dropped_tracks,
-                             n_people=len(ids), thresholds=self.qc_cfg)
-        if self.roles_cfg.layout != "single" and roles.cue == "size":
-            notes.append(f"{self.roles_cfg.layout} layout without infant_side: roles from face size, unreliable when the "
-                         "halves are zoomed differently; set roles.infant_side or the manifest column infant_side")
+        qc, qc_notes = video_qc(table, roles=roles, swap_repairs=ident.swap_repairs, dropped_tracks=ident.dropped_tracks,
+                                n_people=len(ids), thresholds=self.qc_cfg)
+        notes += qc_notes
+        if split and len(ids) == 2 and roles.cue != "side":
+            notes.append(f"{self.roles_cfg.layout} layout without infant_side: roles from face {roles.cue} (size is unreliable "
+                         "when the halves are zoomed differently); set roles.infant_side or the manifest column infant_side")
         landmarks = {}
         if self.keep_landmarks:
             track_role = {}
             for r in kept.itertuples():
                 track_role[(r.frame, r.track)] = role_of.get(r.identity)
             landmarks = {(f, track_role[(f, tr)]): v for (f, tr), v in self._landmarks.items() if track_role.get((f, tr))}
-        log.debug("video: %d frames, %d people, roles by %s (%.2f), %d swap repairs", n, len(ids), roles.cue, roles.confidence,
-                  ident.swap_repairs)
+        log.debug("video: %d frames, %d people, roles by %s (%.2f; evidence %s), %d swap repairs", n, len(ids), roles.cue,
+                  roles.confidence, roles.evidence, ident.swap_repairs)
         return VideoResult(table=table, qc=qc, notes=notes, landmarks=landmarks)
 
     def _table(self, kept: pd.DataFrame, role_of: dict, n: int) -> pd.DataFrame:
         table = pd.DataFrame(self._frames, columns=["t_s", "source_frame"])
-        measures = ("face_found", "face_x", "face_y", "face_w", "face_h", "face_score", "track_id", "mesh_found", *FACE_MEASURES,
+        measures = ("face_found", "face_x", "face_y", "face_w", "face_h", "face_half", "face_score", "track_id", "mesh_found",
+                    *FACE_MEASURES,
                     "face_motion", *POSE_COLUMNS, "motion_energy")
         for role in ROLES:
             cols = {m: np.full(n, np.nan) for m in measures}
@@ -211,7 +262,8 @@ class VideoExtractor:
             mine = kept[kept.identity.map(role_of) == role]
             idx = mine.frame.to_numpy(int)
             cols["face_found"][idx] = 1.0
-            for src, dst in (("cx", "face_x"), ("cy", "face_y"), ("w", "face_w"), ("h", "face_h"), ("score", "face_score"), ("track", "track_id")):
+            for src, dst in (("cx", "face_x"), ("cy", "face_y"), ("w", "face_w"), ("h", "face_h"), ("score", "face_score"), ("track", "track_id"),
+                             ("half", "face_half")):
                 cols[dst][idx] = mine[src].to_numpy(float)
             for m in ("mesh_found", *FACE_MEASURES, "face_motion", *POSE_COLUMNS, "motion_energy"):
                 if m in mine:
@@ -237,3 +289,24 @@ class VideoExtractor:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _median(obs: pd.DataFrame, column: str, identity: int) -> float:
+    """Median of an observation column for one identity; nan when the column or values are missing."""
+    if column not in obs:
+        return float("nan")
+    v = obs.loc[obs.identity == identity, column].to_numpy(float)
+    v = v[np.isfinite(v)]
+    return float(np.median(v)) if len(v) else float("nan")
+
+
+def _identities_by_half(obs: pd.DataFrame, *, n_frames: int, min_identity_share: float) -> IdentityResult:
+    """Split layouts: the identity is the half (track id = half index), so a face never changes
+    halves or swaps; a half whose face was found in fewer than `min_identity_share` of the frames is dropped."""
+    identity = obs["track"].to_numpy(int).copy() if len(obs) else np.zeros(0, int)
+    dropped = 0
+    for k in np.unique(identity):
+        if (identity == k).sum() < min_identity_share * n_frames:
+            identity[identity == k] = -1
+            dropped += 1
+    return IdentityResult(identity=identity, swap_repairs=0, dropped_tracks=dropped)

@@ -35,3 +35,15 @@ def person_region(*, cx: float, cy: float, fw: float, width: int, height: int, h
     y1 = int(min(height, np.ceil(cy + below_fw * fw)))
     return x0, y0, x1, y1
 
+
+
+def layout_regions(*, width: int, height: int, layout: str) -> list[tuple[int, int, int, int]]:
+    """Pixel boxes (x0, y0, x1, y1) of the camera views in a frame: the whole frame for
+    'single', left and right halves for 'split_lr', top and bottom halves for 'split_tb'."""
+    if layout == "split_lr":
+        return [(0, 0, width // 2, height), (width // 2, 0, width, height)]
+    if layout == "split_tb":
+        return [(0, 0, width, height // 2), (0, height // 2, width, height)]
+    if layout != "single":
+        raise ValueError(f"layout must be single, split_lr or split_tb, got {layout!r}")
+    return [(0, 0, width, height)]

@@ -106,7 +106,8 @@ def test_roles_by_size_side_and_single_face():
     widths, centres = np.array([0.11, 0.18]), np.array([[0.7, 0.57], [0.3, 0.4]])
     by_size = assign_roles(face_widths=widths, centres=centres)
     assert by_size.roles == {0: "infant", 1: "adult"} and by_size.cue == "size" and by_size.confidence > 0.9
-    assert assign_roles(face_widths=np.array([0.15, 0.16]), centres=centres).confidence < 0.5  # similar sizes: unsure
+    level = np.array([[0.7, 0.5], [0.3, 0.5]])  # same height: the position cue says nothing
+    assert assign_roles(face_widths=np.array([0.15, 0.16]), centres=level).confidence < 0.5  # similar sizes: unsure
     by_side = assign_roles(face_widths=widths, centres=centres, infant_side="left")
     assert by_side.roles == {1: "infant", 0: "adult"} and by_side.confidence == 1.0
     assert assign_roles(face_widths=widths, centres=np.array([[0.5, 0.2], [0.5, 0.8]]), infant_side="bottom").roles[1] == "infant"
@@ -153,3 +154,29 @@ def test_swap_at_a_crossing_is_repaired_for_the_whole_stretch_after_it():
     ids = res.identity
     assert res.swap_repairs >= 1
     assert len(set(ids[truth])) == 1 and len(set(ids[~truth])) == 1 and set(ids[truth]) != set(ids[~truth])
+
+
+def test_face_proportions_decide_when_sizes_are_nearly_equal():
+    """Infant faces: wider-set eyes over a shorter lower face (eye spacing / eye-to-chin larger)."""
+    level = np.array([[0.3, 0.5], [0.7, 0.5]])
+    res = assign_roles(face_widths=np.array([0.150, 0.152]), centres=level, eye_ratios=np.array([0.55, 0.70]))
+    assert res.roles == {1: "infant", 0: "adult"} and res.cue == "proportion" and res.confidence > 0.85
+    assert res.evidence["proportion"] < 0 < res.evidence["size"]  # size (barely) points the other way
+
+
+def test_cues_that_disagree_lower_the_confidence():
+    level = np.array([[0.3, 0.5], [0.7, 0.5]])
+    widths = np.array([0.18, 0.13])  # identity 1 smaller: the infant by size
+    alone = assign_roles(face_widths=widths, centres=level)
+    agree = assign_roles(face_widths=widths, centres=level, eye_ratios=np.array([0.55, 0.60]), body_widths=np.array([0.30, 0.27]))
+    disagree = assign_roles(face_widths=widths, centres=level, eye_ratios=np.array([0.60, 0.55]), body_widths=np.array([0.27, 0.30]))
+    assert alone.roles == agree.roles == disagree.roles == {1: "infant", 0: "adult"}
+    assert disagree.confidence < alone.confidence < agree.confidence
+    assert alone.confidence - disagree.confidence > 0.2
+    # the infant lower in the frame adds to the size cue; a split screen ignores position
+    lower = np.array([[0.3, 0.4], [0.7, 0.6]])
+    assert assign_roles(face_widths=widths, centres=lower).confidence > alone.confidence
+    assert assign_roles(face_widths=widths, centres=lower, use_position=False).confidence == alone.confidence
+    # a missing cue (nan) contributes nothing; the side still overrides every cue
+    assert assign_roles(face_widths=widths, centres=level, eye_ratios=np.array([np.nan, 0.6])).confidence == alone.confidence
+    assert assign_roles(face_widths=widths, centres=level, infant_side="left").roles == {0: "infant", 1: "adult"}
