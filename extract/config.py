@@ -188,6 +188,30 @@ class ModelsConfig(_Section):
     learning_curve_steps: int = Field(5, ge=2)
 
 
+class SyncConfig(_Section):
+    fs: float = Field(10.0, gt=0)
+    window_s: float = Field(5.0, gt=0)
+    step_s: float = Field(1.0, gt=0)
+    max_lag_s: float = Field(2.0, ge=0)
+    lag_step_s: float = Field(0.1, gt=0)
+    min_valid_share: float = Field(0.8, gt=0, le=1)
+    max_gap_s: float = Field(0.5, ge=0)
+    n_surrogates: int = Field(40, ge=0)
+    seed: int = 0
+
+
+class EpisodesConfig(_Section):
+    smile_rise_fw: float = Field(0.02, ge=0)
+    follow_s: float = Field(2.0, gt=0)
+    min_episode_s: float = Field(0.3, ge=0)
+    approach_speed_fw_s: float = Field(0.5, gt=0)
+    intrusive_speed_fw_s: float = Field(1.0, gt=0)
+    aversion_deg: float = Field(15.0, ge=0)
+    burst_motion: float = Field(0.1, ge=0, le=1)
+    min_valid_frames: int = Field(10, ge=1)
+    min_valid_s: float = Field(5.0, ge=0)
+
+
 class Config(_Section):
     video: VideoConfig = VideoConfig()
     faces: FacesConfig = FacesConfig()
@@ -200,6 +224,8 @@ class Config(_Section):
     overlay: OverlayConfig = OverlayConfig()
     audio: AudioConfig = AudioConfig()
     models: ModelsConfig = ModelsConfig()
+    sync: SyncConfig = SyncConfig()
+    episodes: EpisodesConfig = EpisodesConfig()
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")

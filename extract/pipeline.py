@@ -84,6 +84,13 @@ def extract_clip(clip: ClipInput, out_dir: Path, cfg: Config, *, on_frame: Frame
             else:
                 notes.append("no audio stream: audio features will be missing")
             notes.extend(str(w.message) for w in caught if issubclass(w.category, MediaWarning))
+            from extract.features.registry import clip_features
+
+            seg_path = clip_dir / "segments.csv"
+            segments = pd.read_csv(seg_path) if info.audio is not None and seg_path.exists() else None
+            video_features, feature_notes = clip_features(table if info.video is not None else None, cfg, segments=segments)
+            features = {**features, **video_features}
+            qc["feature_notes"] = "; ".join(feature_notes)
             write_json(clip_dir / "features.json", {"clip_id": clip.clip_id, "features": features, "provenance": provenance(cfg, input_path=clip.path)})
     except MediaError as exc:
         qc.update(status="failed", error=str(exc))

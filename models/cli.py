@@ -166,7 +166,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--duration", type=float, default=20.0, help="seconds per clip")
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=_cmd_render_samples)
+
+    p = sub.add_parser("features-doc", help="write the feature dictionary (docs/features.md) from the code")
+    p.add_argument("--out", type=Path, default=Path("docs/features.md"))
+    p.add_argument("--config", type=Path, help="YAML file overriding the defaults")
+    p.set_defaults(func=_cmd_features_doc)
     return parser
+
+
+def _cmd_features_doc(args) -> int:
+    from extract.features.registry import features_markdown
+
+    args.out.write_text(features_markdown(load_config(args.config)))
+    print(f"wrote {args.out}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
