@@ -16,6 +16,8 @@ from extract.features.synchrony import SUMMARY_KEYS, resample_regular, windowed_
 SIGNALS = {
     "motion": ("motion_energy", "affection & arousal", "motion energy (share of changed pixels in each person's region)"),
     "head": ("head_speed", "position & body contact", "head movement speed (deg/s of yaw and pitch change)"),
+    "head_yaw": ("yaw_deg", "position & body contact", "head yaw angle (turning; angular displacement as in Hammal et al. 2015)"),
+    "head_roll": ("roll_deg", "position & body contact", "head roll angle (tilt; angular displacement as in Hammal et al. 2015)"),
     "smile": ("smile", "facial expression", "smile index (mouth-corner lift)"),
     "face_motion": ("face_motion", "facial expression", "facial expression motion (landmark speed)"),
     "vocal": (None, "turn-taking contingencies", "vocal activity (1 inside the role's segments of segments.csv, else 0)"),

@@ -10,7 +10,9 @@ How sensitivity (0..1) shapes the script:
 - proximity: base separation 0.27 + 0.20 * (1 - sensitivity) of frame width, slow matched
   drift; insensitive adults make fast intrusive approaches (rate ~ (1 - sensitivity));
 - smiling: adult smile episodes at a rate rising with sensitivity; the infant shares an
-  adult smile (starting 0.3-1.0 s later) with probability 0.1 + 0.7 * sensitivity.
+  adult smile (starting 0.3-1.0 s later) with probability 0.1 + 0.7 * sensitivity;
+- movement synchrony: the infant's head motion follows the adult's HEAD_LAG_S later with
+  coupling (correlation) 0.1 + 0.8 * sensitivity (see `_couple`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ CONTINGENCY_WINDOW_S = 2.0
 ATTACK_S = 0.02  # segment amplitude onset ramp (raised cosine)
 RELEASE_S = 0.04  # segment amplitude offset ramp
 MIN_GAP_S = 0.25  # vocal segments never overlap and are at least this far apart
+HEAD_LAG_S = 0.5  # the infant's head motion follows the adult's this much later
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,15 @@ def _smooth_noise(rng: np.random.Generator, n: int, *, sd: float, sigma_s: float
     return sd * x / (x.std() + 1e-12)
 
 
+def _couple(own: np.ndarray, leader: np.ndarray, *, coupling: float, lag_s: float) -> np.ndarray:
+    """`own` mixed with `leader` delayed by lag_s, same SD as `own`; correlation with the
+    delayed leader = coupling (both unit-free smooth noise of equal shape)."""
+    shift = int(round(lag_s * CONTROL_HZ))
+    delayed = np.concatenate([leader[-shift:], leader[:-shift]]) if shift else leader  # wrap: noise is circular
+    scale = own.std() / (delayed.std() + 1e-12)
+    return np.sqrt(1 - coupling**2) * own + coupling * scale * delayed
+
+
 def _episodes(rng: np.random.Generator, *, rate_hz: float, duration_s: float, dur_range: tuple[float, float]) -> list[tuple[float, float]]:
     out: list[tuple[float, float]] = []
     t = float(rng.exponential(1 / rate_hz)) if rate_hz > 0 else duration_s
@@ -224,10 +236,12 @@ def build_script(*, sensitivity: float, seed: int, duration_s: float = 20.0) -> 
     head = {}
     for role, amp, roll_sd in (("adult", 0.008, 2.5), ("infant", 0.010, 4.0)):
         head[role] = {
-            "dx": _smooth_noise(rng, n, sd=amp, sigma_s=0.6),
-            "dy": _smooth_noise(rng, n, sd=amp, sigma_s=0.6),
-            "roll": _smooth_noise(rng, n, sd=roll_sd, sigma_s=0.8),
+            "dx": _smooth_noise(rng, n, sd=amp, sigma_s=0.4),
+            "dy": _smooth_noise(rng, n, sd=amp, sigma_s=0.4),
+            "roll": _smooth_noise(rng, n, sd=roll_sd, sigma_s=0.6),
         }
+    coupling = 0.1 + 0.8 * s
+    head["infant"] = {k: _couple(v, head["adult"][k], coupling=coupling, lag_s=HEAD_LAG_S) for k, v in head["infant"].items()}
     return DyadScript(
         sensitivity=s,
         seed=int(seed),

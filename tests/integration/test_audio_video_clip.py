@@ -14,7 +14,7 @@ from models.cli import main
 
 @pytest.mark.slow
 def test_rendered_clip_segments_and_mouth_cue(tmp_path):
-    script = build_script(sensitivity=0.6, seed=8, duration_s=12)
+    script = build_script(sensitivity=0.6, seed=8, duration_s=20)
     render_clip(tmp_path / "dyad.mp4", script, snr_db=20)
     out = tmp_path / "out"
     assert main(["extract", str(tmp_path / "dyad.mp4"), "--out", str(out), "--eaf"]) == 0

@@ -91,3 +91,20 @@ def test_contingent_flags_match_rate():
     for r in replies:
         prev = max((s for s in infant if s.end_s <= r.start_s), key=lambda s: s.end_s)
         assert 0.3 - 1e-6 <= r.start_s - prev.end_s <= 1.5 + 1e-6
+
+
+def test_infant_head_follows_adult_more_in_sensitive_dyads():
+    from extract.render.script import CONTROL_HZ, HEAD_LAG_S
+
+    lag = int(HEAD_LAG_S * CONTROL_HZ)
+
+    def lagged_r(sensitivity):
+        rs = []
+        for seed in SEEDS:
+            sc = build_script(sensitivity=sensitivity, seed=seed, duration_s=60)
+            for k in ("dx", "dy", "roll"):
+                rs.append(np.corrcoef(sc.head["adult"][k][:-lag], sc.head["infant"][k][lag:])[0, 1])
+        return float(np.median(rs))
+
+    low, high = lagged_r(0.0), lagged_r(1.0)
+    assert abs(low - 0.1) < 0.1 and abs(high - 0.9) < 0.1, (low, high)
