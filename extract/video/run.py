@@ -4,6 +4,7 @@ optionally write the overlay video (a second decoding pass)."""
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Callable
 
@@ -15,9 +16,15 @@ from extract.video.roles import SIDES
 log = logging.getLogger(__name__)
 
 
+def decoder_threads(cfg) -> int:
+    """cfg.video.decoder_threads, or when it is 0 (auto) the share of cores a batch worker was
+    given (DYADSCOPE_DECODER_THREADS), else 0 (FFmpeg decides)."""
+    return cfg.video.decoder_threads or int(os.environ.get("DYADSCOPE_DECODER_THREADS", "0") or 0)
+
+
 def _frames(path: Path, cfg):
     return iter_frames(path, fps=cfg.video.analysis_fps, longest_side=cfg.video.longest_side,
-                       threads=cfg.video.decoder_threads, skip_nonref=cfg.video.skip_nonref_frames)
+                       threads=decoder_threads(cfg), skip_nonref=cfg.video.skip_nonref_frames)
 
 
 def video_signals(path: str | Path, cfg, *, infant_side: str | None = None, on_frame: Callable[[int], None] | None = None,
