@@ -56,9 +56,11 @@ def real_mixture(media: Path, *, seed: int = 0, n_events: int = 16, snr_db: floa
     """(samples (n,) float32 at 16 kHz, truth table start_s,end_s,speaker) of a mixture.
 
     Events alternate mostly between adult speech excerpts (1.5-4 s) and infant cry excerpts
-    (1-3 s), sometimes the same speaker twice; gaps uniform 0.2-6 s, and `n_overlaps` events
-    start 0.4 s before the previous one ends. Each excerpt is scaled to a common loudness
-    (infant cries a little louder, as they are), then pink-ish noise at `snr_db` is added.
+    (1-3 s), sometimes the same speaker twice; gaps uniform 0.2-6 s, and up to `n_overlaps`
+    events start 0.4 s before the previous one ends (an overlap slot whose event has the same
+    speaker as the previous one becomes an ordinary gap: seeds 0-5 have 2, 2, 1, 2, 1, 1
+    overlaps). Each excerpt is scaled to a common loudness (infant cries a little louder, as
+    they are), then pink-ish noise at `snr_db` is added.
     """
     rng = np.random.default_rng(seed)
     adult, infant = _excerpts(media)

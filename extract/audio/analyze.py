@@ -76,7 +76,9 @@ def analyze_audio(samples: np.ndarray, *, sample_rate: int, cfg: AudioConfig = A
     rule = VoiceRule(boundary_hz=s.boundary_hz, slope_per_st=s.slope_per_st, centroid_ref_hz=s.centroid_ref_hz,
                      centroid_per_octave=s.centroid_per_octave, aperiodicity_ref=s.aperiodicity_ref,
                      aperiodicity_weight=s.aperiodicity_weight)
-    evidence = rule.frame_evidence(frames, pitch) + mouth
+    # speaker evidence only from frames a segment could start on (onset_db above the noise
+    # floor): weaker frames are mostly noise, which the rule would read as cry (VoiceRule.frame_evidence)
+    evidence = rule.frame_evidence(frames, pitch, reliable=frames.band_db - floor >= v.onset_db) + mouth
     parts = split_by_speaker(segs, evidence, hop_s=frames.hop_s, smooth_s=s.split_smooth_s, min_part_s=s.min_part_s)
     table = describe_segments(parts, frames=frames, pitch=pitch)
     table = attribute(table, mouth_logodds=segment_mean(mouth, parts, hop_s=frames.hop_s), model=voice_model, rule=rule)

@@ -55,10 +55,17 @@ class VoiceRule:
         c = self.centroid_per_octave * np.log2(np.maximum(centroid_hz, 1.0) / self.centroid_ref_hz)
         return c + self.aperiodicity_weight * np.clip(aperiodicity - self.aperiodicity_ref, 0.0, 1.0)
 
-    def frame_evidence(self, frames: FrameFeatures, pitch: PitchTrack) -> np.ndarray:
-        """(n,) per-frame log-odds of infant."""
+    def frame_evidence(self, frames: FrameFeatures, pitch: PitchTrack, *, reliable: np.ndarray | None = None) -> np.ndarray:
+        """(n,) per-frame log-odds of infant; nan where `reliable` (n,) bool is False.
+
+        Pass as `reliable` the frames well above the noise floor: in the others (pauses
+        between syllables, faint edges) the spectrum and the aperiodicity are the noise's,
+        and broadband noise looks like a harsh cry to this rule (centroid ~1.1 kHz,
+        aperiodicity ~0.9: about +4.5 log-odds per frame), which would pull adult speech
+        with pauses towards "infant" and hide speaker changes inside a segment."""
         f0 = np.nan_to_num(self.slope_per_st * (hz_to_st(pitch.f0_hz) - hz_to_st(self.boundary_hz)), nan=0.0)
-        return f0 + self._rest(frames.centroid_hz, pitch.aperiodicity)
+        ev = f0 + self._rest(frames.centroid_hz, pitch.aperiodicity)
+        return ev if reliable is None else np.where(reliable, ev, np.nan)
 
     def segment_evidence(self, table: pd.DataFrame) -> np.ndarray:
         """(k,) log-odds of infant per row of a describe_segments table."""

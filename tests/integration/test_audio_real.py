@@ -4,7 +4,7 @@
   = (missed speech frames + false-alarm frames) / reference speech frames, on a 10 ms grid,
   no forgiveness collar, reference = union of the RTTM segments.
 - Mixtures of real infant cries (donateacry) and real adult female read speech (LJSpeech,
-  LibriSpeech) at known times, gaps 0.2-6 s, two overlaps each, pink-ish noise at 20 dB SNR
+  LibriSpeech) at known times, gaps 0.2-6 s, one or two overlaps each, pink-ish noise at 20 dB SNR
   (tests/audio_mixtures.py): frame-level F1 per speaker and the conversational-turn count.
 """
 
@@ -60,11 +60,9 @@ def test_mixtures_frame_f1_at_least_0_8_for_adult_and_infant(mixtures):
         assert m["f1_adult"] >= 0.8 and m["f1_infant"] >= 0.8, m
 
 
-def test_mixtures_conversational_turn_count(mixtures):
+def test_mixtures_conversational_turn_count_within_1_in_every_mixture(mixtures):
     errors = [m["turn_error"] for m in mixtures]
-    within_one = sum(abs(e) <= 1 for e in errors)
-    assert within_one >= 4, errors  # measured: see README (Audio)
-    assert max(abs(e) for e in errors) <= 3, errors
+    assert all(abs(e) <= 1 for e in errors), errors  # measured 0, -1, +1, +1, +1, +1
 
 
 def test_a_voice_model_fitted_to_labelled_recordings_of_the_same_voices(mixtures):
