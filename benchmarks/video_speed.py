@@ -79,8 +79,19 @@ def _child(mode: str, clip: str, core: int, config: str | None) -> dict:
             setattr(backend, name, timed)
         result = video_signals(clip, cfg, backend=backend)
         n = len(result.table)
-    return {"mode": mode, "frames": n, "seconds": time.perf_counter() - started,
-            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "stages": stages}
+    return {"mode": mode, "frames": n, "seconds": time.perf_counter() - started, "peak_rss_mb": _peak_rss_mb(), "stages": stages}
+
+
+def _peak_rss_mb() -> float:
+    """This process's peak RSS. VmHWM, not ru_maxrss: on Linux ru_maxrss carries the parent's peak
+    across fork + exec, so a child of the rendering parent would report the render's memory."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main() -> None:
