@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import time
 import uuid
 from dataclasses import dataclass
@@ -21,6 +22,11 @@ import pandas as pd
 from extract.completion import clip_dir, input_fingerprint, is_current, read_marker, reset, write_marker
 from extract.config import Config
 from extract.executors import run_dask, run_local
+
+# Batch workers decode with one FFmpeg thread when video.decoder_threads is 0 (auto): N workers
+# then use N cores, and outputs never depend on --jobs or the backend (frame threading can
+# yield a different last frame from a truncated file). Read by extract/video/run.py.
+DECODER_THREADS_ENV = "DYADSCOPE_DECODER_THREADS"
 from extract.inputs import MANIFEST_META, ClipInput, InputError, collect_inputs
 from extract.outputs import atomic_path, write_csv, write_json
 from extract.pipeline import extract_clip
@@ -43,6 +49,7 @@ class BatchOptions:
 
 def _process(clip: ClipInput, *, out_dir: Path, cfg: Config) -> dict:
     """Worker task: redo one clip from an empty folder and seal it. Returns its run record."""
+    os.environ.setdefault(DECODER_THREADS_ENV, "1")
     started = time.perf_counter()
     folder = clip_dir(out_dir, clip.clip_id)
     reset(folder)

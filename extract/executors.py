@@ -8,7 +8,6 @@ the one that kills its worker again is reported as crashed while the run goes on
 from __future__ import annotations
 
 import logging
-import os
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, wait
 from typing import Any, Callable, Iterable
@@ -25,10 +24,6 @@ WORKER_ENV = {
     "TF_NUM_INTEROP_THREADS": "1",
 }
 
-# FFmpeg decoder threads a worker uses when video.decoder_threads is 0 (auto): the cores split
-# between the workers, so decoding does not oversubscribe them (read in extract/video/run.py).
-DECODER_THREADS_ENV = "DYADSCOPE_DECODER_THREADS"
-
 ResultHook = Callable[[Any, Any, str | None], None]  # (item, result or None, crash message or None)
 
 
@@ -44,8 +39,7 @@ def _init_worker() -> None:
 def _executor(width: int):
     from joblib.externals.loky import get_reusable_executor
 
-    env = {**WORKER_ENV, DECODER_THREADS_ENV: str(max(1, (os.cpu_count() or 1) // width))}
-    return get_reusable_executor(max_workers=width, env=env, initializer=_init_worker, timeout=60)
+    return get_reusable_executor(max_workers=width, env=WORKER_ENV, initializer=_init_worker, timeout=60)
 
 
 def _drain(executor, task, queue: deque, width: int, on_result: ResultHook, alone: bool, suspects: deque) -> bool:

@@ -17,8 +17,8 @@ log = logging.getLogger(__name__)
 
 
 def decoder_threads(cfg) -> int:
-    """cfg.video.decoder_threads, or when it is 0 (auto) the share of cores a batch worker was
-    given (DYADSCOPE_DECODER_THREADS), else 0 (FFmpeg decides)."""
+    """cfg.video.decoder_threads, or when it is 0 (auto) what a batch worker set in
+    DYADSCOPE_DECODER_THREADS (1, see extract.batch), else 0 (FFmpeg decides)."""
     return cfg.video.decoder_threads or int(os.environ.get("DYADSCOPE_DECODER_THREADS", "0") or 0)
 
 

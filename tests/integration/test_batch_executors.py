@@ -43,16 +43,3 @@ def test_tasks_run_in_worker_processes():
     run_local(_pid, range(6), jobs=2, on_result=lambda item, result, crash: pids.add(result))
     assert os.getpid() not in pids and 1 <= len(pids) <= 2
 
-
-def _worker_decoder_threads(_item: int) -> int:
-    from extract.config import Config
-    from extract.video.run import decoder_threads
-
-    return decoder_threads(Config())
-
-
-def test_workers_split_the_cores_for_decoding():
-    for jobs in (1, 2):
-        threads = set()
-        run_local(_worker_decoder_threads, range(2), jobs=jobs, on_result=lambda item, result, crash: threads.add(result))
-        assert threads == {max(1, os.cpu_count() // jobs)}
