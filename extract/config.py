@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -179,6 +179,8 @@ class ModelsConfig(_Section):
     outer_folds: int = Field(5, ge=2, le=20)
     inner_folds: int = Field(3, ge=2, le=20)
     estimators: tuple[Literal["ridge", "elastic_net", "extra_trees"], ...] = ("ridge", "elastic_net", "extra_trees")
+    select_k: tuple[Annotated[int, Field(ge=1)] | Literal["all"], ...] = Field((5, 10, 20, "all"), min_length=1)
+    max_missing_share: float = Field(0.5, ge=0, le=1)
     covariates: tuple[str, ...] = ()
     seed: int = 0
     novelty_neighbors: int = Field(5, ge=1)

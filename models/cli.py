@@ -112,12 +112,22 @@ def _cmd_merge(args) -> int:
 
 
 def _cmd_render_samples(args) -> int:
-    from extract.render.cohort import render_cohort
+    from extract.render.cohort import render_cohort, spread_sensitivities
 
     def progress(done, total, clip_id):
         log.info("[%d/%d] rendered %s", done, total, clip_id)
 
-    render_cohort(args.out, n_dyads=args.dyads, duration_s=args.duration, seed=args.seed, progress=progress)
+    spread = None
+    if args.spread:
+        try:
+            low, high = (float(v) for v in args.spread.split(","))
+        except ValueError:
+            raise DyadscopeError(f"--spread wants LOW,HIGH (e.g. 0.05,0.95), got {args.spread!r}") from None
+        if not 0 <= low <= high <= 1:
+            raise DyadscopeError(f"--spread {args.spread}: need 0 <= LOW <= HIGH <= 1")
+        spread = spread_sensitivities(args.dyads, low, high, seed=args.seed)
+    render_cohort(args.out, n_dyads=args.dyads, sensitivities=spread, duration_s=args.duration, seed=args.seed,
+                  progress=progress, jobs=args.jobs)
     print(f"rendered sample cohort in {Path(args.out).resolve()}")
     return 0
 
@@ -165,6 +175,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dyads", type=int, default=8)
     p.add_argument("--duration", type=float, default=20.0, help="seconds per clip")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--spread", metavar="LOW,HIGH", help="dyad sensitivities spread evenly over LOW..HIGH instead of the group draws")
+    p.add_argument("--jobs", "-j", type=int, default=1, help="clips rendered in parallel; default 1")
     p.set_defaults(func=_cmd_render_samples)
 
     p = sub.add_parser("features-doc", help="write the feature dictionary (docs/features.md) from the code")

@@ -1,25 +1,79 @@
-"""Candidate pipelines (imputation, scaling, estimator) and their hyper-parameter grids."""
+"""Candidate pipelines (screening, imputation, scaling, selection, estimator) and their hyper-parameter grids.
+
+Every step is fitted inside the pipeline, so in nested CV the feature screening and the
+univariate selection see only the training part of each fold (no leakage into held-out dyads).
+"""
 
 from __future__ import annotations
 
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.ensemble import ExtraTreesRegressor
+from sklearn.feature_selection import SelectKBest, SelectorMixin, f_regression
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import ElasticNet, Ridge
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 
-def base_pipeline() -> Pipeline:
-    """Median imputation (empty columns kept as 0), standard scaling, then the estimator."""
+class UsableFeatures(SelectorMixin, BaseEstimator):
+    """Drop features missing in more than `max_missing` of the training clips, and features
+    constant over the training clips (ignoring missing values). Keeps every feature if none
+    would be left."""
+
+    def __init__(self, max_missing: float = 0.5):
+        self.max_missing = max_missing
+
+    def fit(self, X, y=None):
+        X = validate_data(self, X, ensure_all_finite="allow-nan", dtype=float)
+        missing = np.isnan(X)
+        spread = np.where(missing, -np.inf, X).max(axis=0) - np.where(missing, np.inf, X).min(axis=0)  # -inf: all missing
+        keep = (missing.mean(axis=0) <= self.max_missing) & (spread > 0)
+        self.support_ = keep if keep.any() else np.ones(X.shape[1], dtype=bool)
+        return self
+
+    def _get_support_mask(self):
+        check_is_fitted(self, "support_")
+        return self.support_
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        return tags
+
+
+class TopK(SelectKBest):
+    """SelectKBest(f_regression) that keeps all features when k exceeds their number (a grid
+    value of k may be larger than what is left after `UsableFeatures` in a small fold)."""
+
+    def __init__(self, score_func=f_regression, *, k=10):
+        super().__init__(score_func=score_func, k=k)
+
+    def _check_params(self, X, y):
+        pass
+
+    def _get_support_mask(self):
+        check_is_fitted(self)
+        if self.k == "all" or self.k >= len(self.scores_):
+            return np.ones(len(self.scores_), dtype=bool)
+        return super()._get_support_mask()
+
+
+def base_pipeline(*, max_missing: float = 0.5) -> Pipeline:
+    """Usable features, median imputation, standard scaling, univariate selection, then the estimator."""
     return Pipeline([
+        ("usable", UsableFeatures(max_missing=max_missing)),
         ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
         ("scale", StandardScaler()),
+        ("select", TopK(f_regression, k="all")),
         ("model", Ridge()),
     ])
 
 
-def param_grid(names: tuple[str, ...], *, seed: int) -> list[dict]:
-    """One grid per candidate estimator named in config `models.estimators`."""
+def param_grid(names: tuple[str, ...], *, seed: int, select_k: tuple = ("all",)) -> list[dict]:
+    """One grid per candidate estimator named in config `models.estimators`, each crossed with
+    the numbers of selected features in config `models.select_k`."""
     grids = {
         "ridge": {"model": [Ridge()], "model__alpha": [1.0, 10.0, 100.0, 1000.0]},
         "elastic_net": {"model": [ElasticNet(max_iter=5000, tol=1e-3, random_state=seed)],
@@ -30,13 +84,17 @@ def param_grid(names: tuple[str, ...], *, seed: int) -> list[dict]:
     unknown = [n for n in names if n not in grids]
     if unknown:
         raise ValueError(f"unknown estimator(s) {unknown}; choose from {sorted(grids)}")
-    return [grids[n] for n in names]
+    return [{**grids[n], "select__k": list(select_k)} for n in names]
 
 
 def describe(pipeline: Pipeline) -> str:
-    """'Ridge(alpha=10.0)'-style text of the selected estimator."""
+    """'Ridge(alpha=10.0), top 30 features'-style text of the selected estimator."""
     model = pipeline.named_steps["model"]
     keys = {"Ridge": ("alpha",), "ElasticNet": ("alpha", "l1_ratio"), "ExtraTreesRegressor": ("n_estimators", "max_features")}
     params = model.get_params()
     shown = ", ".join(f"{k}={params[k]}" for k in keys.get(type(model).__name__, ()))
-    return f"{type(model).__name__}({shown})"
+    text = f"{type(model).__name__}({shown})"
+    select = pipeline.named_steps.get("select")
+    if select is not None and hasattr(select, "scores_"):
+        text += f" on {int(select.get_support().sum())} of {len(pipeline.named_steps['usable'].support_)} features"
+    return text

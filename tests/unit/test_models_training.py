@@ -110,3 +110,36 @@ def test_model_file_roundtrip_schema_and_tampering(trained, tmp_path, big):
     sidecar_path(path).unlink()
     with pytest.raises(ModelFileError, match="sidecar not found"):
         load_bundle(path)
+
+
+def test_screening_and_selection_are_fitted_inside_the_pipeline():
+    from models.estimators import base_pipeline
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(30, 6))
+    X[:, 1] = 3.0  # constant
+    X[:20, 2] = np.nan  # mostly missing
+    X[:5, 3] = np.nan  # some missing: kept, imputed
+    y = X[:, 0] * 2 + rng.normal(0, 0.1, 30)
+    pipe = base_pipeline(max_missing=0.5).set_params(select__k=1).fit(X, y)
+    assert pipe.named_steps["usable"].get_support().tolist() == [True, False, False, True, True, True]
+    assert pipe.named_steps["select"].get_support().tolist() == [True, False, False, False]
+    assert pipe.predict(np.full((2, 6), np.nan)).shape == (2,)
+    # k larger than what is left keeps everything, without a warning
+    assert pipe.set_params(select__k=50).fit(X, y).named_steps["select"].get_support().all()
+
+
+def test_feature_selection_does_not_leak_across_folds():
+    """Pure noise, far more features than clips: screening on all clips first would find
+    'predictive' features; inside the folds the held-out r stays near chance."""
+    rng = np.random.default_rng(1)
+    groups = np.repeat(np.arange(20), 2)
+    X, y = rng.normal(size=(40, 2000)), rng.normal(size=40)
+    rs = []
+    for seed in range(3):
+        oof, _, _ = nested_cv(X, y, groups, estimators=("ridge",), outer_folds=5, inner_folds=3, seed=seed, select_k=(5, 20))
+        rs.append(np.corrcoef(oof, y)[0, 1])
+    assert np.mean(rs) < 0.3, rs
+    top = np.argsort(-np.abs([np.corrcoef(X[:, j], y)[0, 1] for j in range(X.shape[1])]))[:5]  # the leaky way
+    leaky, _, _ = nested_cv(X[:, top], y, groups, estimators=("ridge",), outer_folds=5, inner_folds=3, seed=0)
+    assert np.corrcoef(leaky, y)[0, 1] > np.mean(rs) + 0.3

@@ -59,3 +59,17 @@ def test_cohort_truth_deterministic(cohorts):
     assert len(truths) == 8
     for name in truths:
         assert (a / "clips" / name).read_text() == (b / "clips" / name).read_text(), name
+
+
+def test_spread_sensitivities_even_and_control_a_step_above(tmp_path):
+    from extract.render.cohort import spread_sensitivities
+
+    s = np.array(spread_sensitivities(24, 0.05, 0.95, seed=1))
+    assert np.allclose(np.sort(s), np.linspace(0.05, 0.95, 24), atol=1e-4)
+    control, depressed = s[0::2], s[1::2]
+    assert (control > depressed).all()  # within each pair
+    assert spread_sensitivities(24, seed=1) == spread_sensitivities(24, seed=1) != spread_sensitivities(24, seed=2)
+    assert len(spread_sensitivities(5)) == 5
+    with pytest.raises(ValueError, match="sensitivities has 3 values for 2 dyads"):
+        render_cohort(tmp_path / "c", n_dyads=2, sensitivities=[0.1, 0.2, 0.3])
+    assert not (tmp_path / "c").exists()
