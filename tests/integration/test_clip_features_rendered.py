@@ -14,9 +14,11 @@ from models.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "sample_clips"
-# features that should rise with sensitivity (contingent responses, proximity, shared smiling)
-COMPOSITE = ("turns.contingent_response_2s.rate", "smile.shared.share", "sync.smile.peak_r.mean")
-COMPOSITE_NEG = ("dyad.distance_adult_fw.mean",)
+# one synchrony / contingency feature per behaviour the renderer couples to sensitivity
+# (extract/render/script.py): the infant's head follows the adult's, the infant shares the
+# adult's smiles, the adult answers infant vocalizations within 2 s. No proximity or smile-level
+# features: those encode sensitivity directly, not as synchrony.
+COMPOSITE = ("sync.head_roll.peak_r.z_vs_surrogate", "sync.smile.peak_r.mean", "turns.contingent_response_2s.rate")
 
 pytestmark = pytest.mark.slow
 
@@ -45,7 +47,8 @@ def _rho(features, name):
 def test_features_order_dyads_by_sensitivity(cohort):
     features, _ = cohort
     z = lambda c: (features[c] - features[c].mean()) / features[c].std()  # noqa: E731
-    features = features.assign(composite=sum(z(c) for c in COMPOSITE) - sum(z(c) for c in COMPOSITE_NEG))
-    figures = {name: round(float(_rho(features, name)), 3) for name in (*COMPOSITE, *COMPOSITE_NEG, "composite")}
+    features = features.assign(composite=sum(z(c) for c in COMPOSITE))
+    figures = {name: round(float(_rho(features, name)), 3) for name in (*COMPOSITE, "composite")}
     print("Spearman vs sensitivity:", figures)
-    assert figures["composite"] > 0.7, figures
+    assert figures["composite"] > 0.7, figures  # measured 0.88 (components 0.75, 0.47, 0.52)
+    assert all(figures[name] > 0.3 for name in COMPOSITE), figures
