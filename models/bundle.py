@@ -106,10 +106,13 @@ def read_sidecar(path: str | Path) -> dict:
 
 
 def load_bundle(path: str | Path) -> ModelBundle:
-    """Verify the SHA-256 against the sidecar, then unpickle."""
+    """Verify the SHA-256 against the sidecar, then unpickle. A folder holding one model file
+    (e.g. `dyadscope run`'s OUT/model) stands for that file."""
     import joblib
 
     path = Path(path)
+    if path.is_dir() and (path / "model.joblib").is_file():
+        path = path / "model.joblib"
     if not path.is_file():
         raise ModelFileError(f"{path}: model file not found")
     meta = read_sidecar(path)

@@ -2,7 +2,8 @@
 
 Per group and timepoint, the share of dyads in the intervention range (lowest bands), from
 the coders and from dyad-held-out predictions side by side; a chi-square test of group x
-intervention per timepoint on each source; and the change between timepoints per group.
+intervention per timepoint on each source; and the change between timepoints per group, with
+an exact McNemar test on the dyads seen at both timepoints (paired by dyad_id).
 """
 
 from __future__ import annotations
@@ -20,8 +21,33 @@ def _chi2(table: pd.DataFrame) -> tuple[float, float]:
     return float(chi2), float(p)
 
 
+def mcnemar_exact(before: np.ndarray, after: np.ndarray) -> tuple[int, int, float]:
+    """Paired booleans -> (dyads that left the range, dyads that entered it, exact two-sided p)."""
+    before, after = np.asarray(before, bool), np.asarray(after, bool)
+    left, entered = int((before & ~after).sum()), int((~before & after).sum())
+    if left + entered == 0:
+        return left, entered, 1.0
+    return left, entered, float(stats.binomtest(min(left, entered), left + entered, 0.5).pvalue)
+
+
+def _paired_change(part: pd.DataFrame, first: str, last: str) -> dict:
+    """McNemar per source on the dyads of `part` with a clip at both `first` and `last`."""
+    if "dyad_id" not in part.columns:
+        return {}
+    wide = part[part.timepoint.isin([first, last])].drop_duplicates(["dyad_id", "timepoint"])
+    out = {}
+    for source in ("coded", "predicted"):
+        pivot = wide.pivot(index="dyad_id", columns="timepoint", values=f"{source}_low").dropna()
+        if first not in pivot or last not in pivot:
+            return {}
+        left, entered, p = mcnemar_exact(pivot[first].to_numpy(bool), pivot[last].to_numpy(bool))
+        out.update({"n_paired_dyads": len(pivot), f"{source}_left": left, f"{source}_entered": entered, f"{source}_mcnemar_p": p})
+    return out
+
+
 def group_comparison(rows: pd.DataFrame, *, threshold: float, alpha: float = 0.05) -> dict:
-    """rows: clip_id, group, timepoint, coded, predicted (held-out). Returns shares, tests, changes, verdict."""
+    """rows: clip_id, group, timepoint, coded, predicted (held-out), optionally dyad_id (for the
+    paired change test). Returns shares, tests, changes, verdict."""
     rows = rows.dropna(subset=["group", "timepoint"]).copy()
     rows = rows[(rows.group.astype(str) != "") & (rows.timepoint.astype(str) != "")]
     if rows.group.nunique() < 2:
@@ -47,7 +73,8 @@ def group_comparison(rows: pd.DataFrame, *, threshold: float, alpha: float = 0.0
             if len(a) and len(b):
                 changes.append({"group": group, "from": first, "to": last,
                                 "coded_change": float(b.coded_share.iloc[0] - a.coded_share.iloc[0]),
-                                "predicted_change": float(b.predicted_share.iloc[0] - a.predicted_share.iloc[0])})
+                                "predicted_change": float(b.predicted_share.iloc[0] - a.predicted_share.iloc[0]),
+                                **_paired_change(rows[rows.group == group], first, last)})
     changes = pd.DataFrame(changes)
     same = []
     for t in tests.itertuples():

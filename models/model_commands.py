@@ -134,6 +134,7 @@ def cmd_validate(args) -> int:
     if groups and groups.get("available"):
         write_csv(out / "group_shares.csv", groups["shares"])
         write_csv(out / "group_tests.csv", groups["tests"])
+        write_csv(out / "group_changes.csv", groups["changes"])
         summary["group_comparison"] = {"same_conclusion": groups["same_conclusion"], "verdict": groups["verdict"]}
     write_json(out / "validation.json", summary)
     for t, e in results.items():

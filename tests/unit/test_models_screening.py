@@ -91,6 +91,30 @@ def test_group_comparison_by_hand():
     assert out["same_conclusion"] is True and out["verdict"].startswith("yes")
 
 
+def test_mcnemar_exact_by_hand():
+    from models.groups import mcnemar_exact
+
+    before = np.array([1, 1, 1, 1, 1, 1, 0, 0, 1, 0], bool)
+    after = np.array([0, 0, 0, 0, 0, 1, 1, 0, 1, 0], bool)
+    # 5 left the range, 1 entered: p = 2 * P(X <= 1 | n=6, 1/2) = 2 * 7/64
+    assert mcnemar_exact(before, after) == (5, 1, 14 / 64)
+    assert mcnemar_exact(before, before) == (0, 0, 1.0)
+
+
+def test_group_change_is_paired_by_dyad():
+    dyads = [f"d{i}" for i in range(8)]
+    rows = pd.DataFrame({
+        "clip_id": [f"{d}_{t}" for d in dyads for t in ("t1", "t2")], "dyad_id": [d for d in dyads for _ in (0, 1)],
+        "group": ["a"] * 16, "timepoint": ["t1", "t2"] * 8,
+        # every dyad low at t1 and fine at t2 (coders); the proxy sees 6 of the 8 recover
+        "coded": [3, 9] * 8, "predicted": [3, 9] * 6 + [3, 3] * 2})
+    rows.loc[rows.group.index[8:], "group"] = "b"
+    change = group_comparison(rows, threshold=6)["changes"].set_index("group")
+    assert change.loc["a", "n_paired_dyads"] == 4 and change.loc["a", "coded_left"] == 4
+    assert change.loc["a", "coded_mcnemar_p"] == 2 / 16  # 4 of 4 discordant one way: 2 * (1/2)^4
+    assert change.loc["b", "predicted_left"] == 2 and change.loc["b", "predicted_mcnemar_p"] == 0.5
+
+
 def test_group_comparison_on_synthetic_cohort(bundle):
     rows = bundle.training[bundle.training.target == "dyadic_synchrony"]
     out = group_comparison(rows, threshold=6)

@@ -90,6 +90,7 @@ def test_model_file_roundtrip_schema_and_tampering(trained, tmp_path, big):
     assert len(digest) == 64
     loaded = load_bundle(path)
     assert loaded.feature_columns == bundle.feature_columns
+    assert load_bundle(tmp_path).feature_columns == bundle.feature_columns  # the folder `run` writes
     features = big["features"].set_index("clip_id").iloc[:5]
     bad = features.drop(columns=[features.columns[0]]).assign(**{"extra.adult.thing.mean": 1.0})
     with pytest.raises(ModelFileError) as err:
