@@ -15,7 +15,8 @@ log = logging.getLogger(__name__)
 
 
 class MediaPipeSolutions:
-    """Face detection on whole frames, face mesh and pose on crops, one tracker per slot."""
+    """Face detection on whole frames (plus a short-range second pass on demand), face mesh and
+    pose on crops, one tracker per slot."""
 
     def __init__(self, *, detector_range: str = "full", min_detection_confidence: float = 0.5,
                  min_mesh_confidence: float = 0.5, min_pose_confidence: float = 0.5, refine_landmarks: bool = True):
@@ -28,17 +29,21 @@ class MediaPipeSolutions:
                              min_detection_confidence=min_mesh_confidence, min_tracking_confidence=min_mesh_confidence)
         self._pose_kw = dict(static_image_mode=False, model_complexity=1, smooth_landmarks=False,
                              min_detection_confidence=min_pose_confidence, min_tracking_confidence=min_pose_confidence)
+        self._min_det = min_detection_confidence
+        self._close_det = None  # the short-range detector for the second pass, created when first needed
         self._meshes: dict[int, object] = {}
         self._poses: dict[int, object] = {}
 
     def detect_faces(self, image: np.ndarray) -> np.ndarray:
         """image (H, W, 3) RGB uint8 -> (n, 5) float: cx, cy, w, h (relative to W, H), score."""
-        res = self._det.process(image)
-        out = []
-        for d in res.detections or []:
-            bb = d.location_data.relative_bounding_box
-            out.append((bb.xmin + bb.width / 2, bb.ymin + bb.height / 2, bb.width, bb.height, d.score[0]))
-        return np.asarray(out, float).reshape(-1, 5)
+        return _detections(self._det.process(image))
+
+    def detect_close_faces(self, image: np.ndarray) -> np.ndarray:
+        """The short-range (within ~2 m) detector, for the second pass; same output as `detect_faces`."""
+        if self._close_det is None:
+            self._close_det = self._mp.solutions.face_detection.FaceDetection(model_selection=0,
+                                                                              min_detection_confidence=self._min_det)
+        return _detections(self._close_det.process(image))
 
     def face_mesh(self, crop: np.ndarray, *, slot: int) -> np.ndarray | None:
         """crop (S, S, 3) RGB uint8 -> (478, 3) landmarks (x, y relative to the crop, z in crop widths) or None."""
@@ -65,6 +70,9 @@ class MediaPipeSolutions:
 
     def close(self) -> None:
         self._det.close()
+        if self._close_det is not None:
+            self._close_det.close()
+            self._close_det = None
         for model in (*self._meshes.values(), *self._poses.values()):
             model.close()
         self._meshes.clear()
@@ -75,3 +83,12 @@ class MediaPipeSolutions:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _detections(res) -> np.ndarray:
+    """A FaceDetection result -> (n, 5) float: cx, cy, w, h (relative to the image), score."""
+    out = []
+    for d in res.detections or []:
+        bb = d.location_data.relative_bounding_box
+        out.append((bb.xmin + bb.width / 2, bb.ymin + bb.height / 2, bb.width, bb.height, d.score[0]))
+    return np.asarray(out, float).reshape(-1, 5)

@@ -1,6 +1,7 @@
 """VideoExtractor: the per-clip loop. Feed analysis frames one at a time, then `finish()`.
 
-Per frame: full-range face detection on the whole frame; online tracking; per tracked face a
+Per frame: full-range face detection on the whole frame (and, when it finds fewer faces than
+people, a short-range second pass in strips and around missed tracks); online tracking; per tracked face a
 square crop (smoothed) for face mesh; every `pose.every_n_frames` frames one pose tracker per
 person on a region around that person; motion energy per person region. Only numbers are
 kept per frame (and, for the overlay, a few landmarks), so memory grows by kilobytes per
@@ -22,7 +23,7 @@ from extract.video.body_signals import BODY_MEASURES, L_SHOULDER, R_SHOULDER, bo
 from extract.video.columns import FRAME_COLUMNS, ROLES
 from extract.video.dyad import dyad_measures
 from extract.video.face_signals import FACE_MEASURES, OVERLAY_POINTS, eye_spacing_ratio, face_measures, landmark_speed
-from extract.video.geometry import layout_regions, person_region, square_crop, to_image
+from extract.video.geometry import duplicates, layout_regions, person_region, square_crop, strips, to_image
 from extract.video.identities import IdentityResult, resolve_identities
 from extract.video.motion import grey_small, motion_energy
 from extract.video.qc import video_qc
@@ -32,6 +33,7 @@ from extract.video.tracking import Tracker
 log = logging.getLogger(__name__)
 
 POSE_COLUMNS = ("pose_found",) + BODY_MEASURES
+RESCUE_MIN_HITS = 5  # second-pass squares only around tracks seen in at least this many frames (not brief phantoms)
 FRONTAL_YAW_DEG = 25.0  # face proportions (role cue) only from faces turned less than this
 
 
@@ -87,13 +89,61 @@ class VideoExtractor:
             self._slots[track_id] = next(s for s in range(len(used) + 1) if s not in used)
         return self._slots[track_id]
 
-    def _detect(self, image: np.ndarray, region: tuple[int, int, int, int], *, keep: int) -> np.ndarray:
+    def _detect(self, image: np.ndarray, region: tuple[int, int, int, int], *, keep: int, need: int) -> np.ndarray:
         """Face detections in `region` of the frame, in whole-frame normalised coordinates:
-        (n, 5) cx, cy, w, h, score, best first, at most `keep`, narrower than min_face_width dropped."""
+        (n, 6) cx, cy, w, h, score, pass (0 main, 1 second), at most `keep`, narrower than
+        min_face_width dropped; the main detector's faces best first, then the second pass's.
+
+        Second pass, only where the main (full-range) detector finds fewer than `need` faces: the
+        short-range detector looks again in faces.short_range_strips overlapping strips of the
+        region (close, large or turned faces the full-range model misses), then in a square of
+        faces.rescue_side_fw face widths around each established track (seen in at least
+        RESCUE_MIN_HITS frames) that no face covers yet, where the face is large in the
+        detector's input. Faces not already there are added."""
+        dets = self._run_detector(self.backend.detect_faces, image, region, keep=keep)
+        dets = np.column_stack([dets, np.zeros(len(dets))])
+        close = getattr(self.backend, "detect_close_faces", None)
+        if len(dets) >= need or close is None:
+            return dets
+        looks = strips(region, self.faces.short_range_strips) if self.faces.short_range_strips else []
+        for look in looks + [None]:
+            if look is None:  # after the strips: the squares around uncovered tracks
+                looks_at_tracks = self._rescue_squares(image, region, dets)
+                if len(dets) >= need or not looks_at_tracks:
+                    break
+                extra = np.concatenate([self._run_detector(close, image, sq, keep=1) for sq in looks_at_tracks])
+            else:
+                extra = self._run_detector(close, image, look, keep=keep)
+            for d in extra[np.argsort(-extra[:, 4], kind="stable")]:
+                if len(dets) < keep and not duplicates(d, dets):
+                    dets = np.vstack([dets, [*d, 1.0]])
+        return dets
+
+    def _rescue_squares(self, image: np.ndarray, region: tuple[int, int, int, int], dets: np.ndarray) -> list:
+        """Pixel squares (x0, y0, x1, y1) inside `region` around established tracks no detection covers:
+        faces.rescue_side_fw face widths, widening by tracking.gate_growth_fw face widths on each side
+        per frame the track has been missing."""
+        if not self.faces.rescue_side_fw:
+            return []
+        h, w = image.shape[:2]
+        rx0, ry0, rx1, ry1 = region
+        out = []
+        for tr in self._tracker.tracks:
+            if tr.hits < RESCUE_MIN_HITS or duplicates(np.r_[tr.box, 1.0], dets):
+                continue
+            cx, cy, fw = tr.box[0] * w, tr.box[1] * h, tr.box[2] * w
+            half = fw * (self.faces.rescue_side_fw / 2 + self.tracking.gate_growth_fw * tr.missed)
+            x0, y0 = int(max(rx0, cx - half)), int(max(ry0, cy - half))
+            x1, y1 = int(min(rx1, cx + half)), int(min(ry1, cy + half))
+            if x1 - x0 >= 16 and y1 - y0 >= 16:
+                out.append((x0, y0, x1, y1))
+        return out
+
+    def _run_detector(self, detect, image: np.ndarray, region: tuple[int, int, int, int], *, keep: int) -> np.ndarray:
         h, w = image.shape[:2]
         x0, y0, x1, y1 = region
         whole = (x0, y0, x1, y1) == (0, 0, w, h)
-        dets = self.backend.detect_faces(image if whole else np.ascontiguousarray(image[y0:y1, x0:x1])).astype(float)
+        dets = np.asarray(detect(image if whole else np.ascontiguousarray(image[y0:y1, x0:x1])), float).reshape(-1, 5)
         if not whole:
             rw, rh = (x1 - x0) / w, (y1 - y0) / h
             dets[:, 0] = x0 / w + dets[:, 0] * rw
@@ -115,8 +165,11 @@ class VideoExtractor:
         self._frames.append((t_s, source_frame))
         regions = layout_regions(width=w, height=h, layout=self.roles_cfg.layout)
         split = len(regions) > 1
-        per_region = [self._detect(image, r, keep=1 if split else self.faces.max_faces) for r in regions]
-        dets = np.concatenate(per_region) if per_region else np.zeros((0, 5))
+        per_region = [self._detect(image, r, keep=1 if split else self.faces.max_faces, need=1 if split else self.tracking.max_people)
+                      for r in regions]
+        if split:  # no tracks to continue: a second-pass face counts only when confident
+            per_region = [d[(d[:, 5] == 0) | (d[:, 4] >= self.faces.short_range_new_confidence)] for d in per_region]
+        dets = np.concatenate(per_region) if per_region else np.zeros((0, 6))
         half_of = np.concatenate([np.full(len(d), k) for k, d in enumerate(per_region)]).astype(int)
         boxes_px = [(int(round((d[0] - d[2] / 2) * w)), int(round((d[1] - d[3] / 2) * h)),
                      int(round((d[0] + d[2] / 2) * w)), int(round((d[1] + d[3] / 2) * h))) for d in dets]
@@ -125,7 +178,9 @@ class VideoExtractor:
             assigned = {j: int(half_of[j]) for j in range(len(dets))}
             live = set(range(len(regions)))
         else:
-            assigned = self._tracker.update(dets[:, :4], hists, aspect=h / w)
+            # a second-pass face may continue a track at any score, but opens one only when confident
+            may_open = (dets[:, 5] == 0) | (dets[:, 4] >= self.faces.short_range_new_confidence)
+            assigned = self._tracker.update(dets[:, :4], hists, aspect=h / w, may_open=may_open)
             live = {t.track_id for t in self._tracker.tracks}
         grey = grey_small(image, width=self.motion_cfg.width)
         run_pose = self.pose_cfg.enabled and index % self.pose_cfg.every_n_frames == 0

@@ -36,6 +36,36 @@ def person_region(*, cx: float, cy: float, fw: float, width: int, height: int, h
     return x0, y0, x1, y1
 
 
+def strips(region: tuple[int, int, int, int], n: int, *, overlap: float = 0.2) -> list[tuple[int, int, int, int]]:
+    """`n` overlapping pixel boxes covering `region` (x0, y0, x1, y1), cut along its longer side:
+    each strip is (1 + overlap) / n of that side (the whole region when n <= 1), so a face up to
+    `overlap` / n of the side wide lies whole in at least one strip."""
+    x0, y0, x1, y1 = region
+    if n <= 1:
+        return [region]
+    horizontal = x1 - x0 >= y1 - y0
+    lo, hi = (x0, x1) if horizontal else (y0, y1)
+    span = hi - lo
+    size = int(round(min(span, span * (1 + overlap) / n)))
+    starts = np.linspace(lo, hi - size, n).round().astype(int)
+    return [(int(s), y0, int(s) + size, y1) if horizontal else (x0, int(s), x1, int(s) + size) for s in starts]
+
+
+def duplicates(box: np.ndarray, boxes: np.ndarray, *, max_overlap: float = 0.3) -> bool:
+    """Whether `box` (cx, cy, w, h, ...) is the same face as any of `boxes` (n, 4+): their
+    intersection exceeds `max_overlap` of the smaller box, or one box holds the other's centre.
+    Detectors disagree on box size (the short-range model often boxes a face with its hair or
+    a raised cup), so plain IoU lets duplicates through."""
+    for b in np.asarray(boxes, float).reshape(len(boxes), -1) if len(boxes) else ():
+        ix = min(box[0] + box[2] / 2, b[0] + b[2] / 2) - max(box[0] - box[2] / 2, b[0] - b[2] / 2)
+        iy = min(box[1] + box[3] / 2, b[1] + b[3] / 2) - max(box[1] - box[3] / 2, b[1] - b[3] / 2)
+        inter = max(ix, 0.0) * max(iy, 0.0)
+        if inter > max_overlap * min(box[2] * box[3], b[2] * b[3]):
+            return True
+        if abs(box[0] - b[0]) < max(box[2], b[2]) / 2 and abs(box[1] - b[1]) < max(box[3], b[3]) / 2:
+            return True
+    return False
+
 
 def layout_regions(*, width: int, height: int, layout: str) -> list[tuple[int, int, int, int]]:
     """Pixel boxes (x0, y0, x1, y1) of the camera views in a frame: the whole frame for

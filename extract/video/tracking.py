@@ -70,8 +70,11 @@ class Tracker:
         self.tracks: list[Track] = []
         self._next_id = 0
 
-    def update(self, det_boxes: np.ndarray, det_hists: np.ndarray, *, aspect: float) -> dict[int, int]:
-        """One frame's detections (D, 4+) and histograms (D, K) -> {detection index: track id}."""
+    def update(self, det_boxes: np.ndarray, det_hists: np.ndarray, *, aspect: float,
+               may_open: np.ndarray | None = None) -> dict[int, int]:
+        """One frame's detections (D, 4+) and histograms (D, K) -> {detection index: track id}.
+        A detection that joins no track opens a new one only where `may_open` (D,) is true
+        (default: all); the others are left out of the result."""
         det_boxes = np.asarray(det_boxes, float)[:, :4] if len(det_boxes) else np.zeros((0, 4))
         costs = association_costs(
             np.array([t.box for t in self.tracks]).reshape(-1, 4), [t.hist for t in self.tracks],
@@ -93,7 +96,7 @@ class Tracker:
                 track.missed += 1
         self.tracks = [t for t in self.tracks if t.missed <= self.max_missed]
         for dj in range(len(det_boxes)):
-            if dj in out or len(self.tracks) >= self.max_tracks:
+            if dj in out or len(self.tracks) >= self.max_tracks or (may_open is not None and not may_open[dj]):
                 continue
             track = Track(self._next_id, det_boxes[dj].copy(), det_hists[dj].copy())
             self._next_id += 1
