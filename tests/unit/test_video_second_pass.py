@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from video_fakes import DetectionOnlyBackend
 
 from extract.config import config_from_dict
 from extract.video.extractor import VideoExtractor
@@ -30,7 +31,7 @@ def _blob(image: np.ndarray, channel: int, level: int) -> tuple[float, float, fl
     return ((x0 + x1) / 2 / w, (y0 + y1) / 2 / h, (x1 - x0) / w, (y1 - y0) / h)
 
 
-class SquaresBackend:
+class SquaresBackend(DetectionOnlyBackend):
     """Faces are pure-colour squares. The main detector finds bright ones (> 150); the close one
     also finds dim ones (> 40), at `close_score`, but (like the short-range model) only faces at
     least `close_min_w` of the image wide. Counts the second-pass calls and records their image sizes."""
@@ -51,15 +52,6 @@ class SquaresBackend:
         self.close_calls += 1
         self.close_sizes.append(image.shape[:2])
         return self._find(image, 40, self.close_score, self.close_min_w)
-
-    def face_mesh(self, crop, *, slot):
-        return None
-
-    def pose(self, region, *, slot):
-        return None
-
-    def close(self):
-        pass
 
 
 def _frame(faces):

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from video_fakes import DetectionOnlyBackend
 
 from extract.config import config_from_dict
 from extract.video.extractor import VideoExtractor
 from extract.video.geometry import layout_regions
 
 
-class HalfBackend:
+class HalfBackend(DetectionOnlyBackend):
     """Finds one face in whatever image it is given, at (0.5, 0.5) relative to that image, width
     0.2 (and `extra` in every other call: the first half of each frame). Records the image sizes it saw."""
 
@@ -25,15 +26,6 @@ class HalfBackend:
         if self.extra is not None and len(self.seen) % 2 == 1:
             dets.append(self.extra)
         return np.array(dets, float)
-
-    def face_mesh(self, crop, *, slot):
-        return None
-
-    def pose(self, region, *, slot):
-        return None
-
-    def close(self):
-        pass
 
 
 def _run(layout, side, backend, n=12, size=(320, 240)):
