@@ -7,14 +7,17 @@ ceil((1-a)(n+1))-th smallest of mu_{-k(i)}(x) + |R_i| (a = 1 - level). Folds hol
 dyads, so the residuals are those of unseen dyads. The same n values mu_{-k(i)}(x) + e_i
 with signed residuals e_i form a predictive distribution whose shares in each band give
 the band probabilities (they sum to 1 because the bands partition the line).
+The ranks are computed in exact arithmetic (`conformal_ranks`); the intervals equal MAPIE's
+CrossConformalRegressor(method="plus") on the same folds (tests/unit/test_models_reference.py).
 
 Hand-rolled rather than MAPIE: we need the fold models and signed residuals themselves
-(band probabilities, dyad-held-out coverage in `validate`), which MAPIE does not expose.
+(band probabilities, nested coverage in `models.coverage`), which MAPIE does not expose.
 """
 
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import numpy as np
 
@@ -31,13 +34,23 @@ def _order_stat(values: np.ndarray, k: int) -> np.ndarray:
     return np.partition(values, k - 1, axis=1)[:, k - 1]
 
 
+def exact_level(level: float) -> Fraction:
+    """The level as the decimal fraction it was written as (0.9 -> 9/10), so that ranks like
+    floor((1 - level)(n + 1)) are not one off where float arithmetic gives 0.0999...98 x 40."""
+    return Fraction(level).limit_denominator(10**9)
+
+
+def conformal_ranks(n: int, level: float) -> tuple[int, int]:
+    """1-based ranks (floor(a(n+1)), ceil((1-a)(n+1))) of the CV+ bounds, a = 1 - level, exact."""
+    alpha = 1 - exact_level(level)
+    return math.floor(alpha * (n + 1)), math.ceil((1 - alpha) * (n + 1))
+
+
 def cv_plus_interval(fold_pred: np.ndarray, fold_of: np.ndarray, residuals: np.ndarray, *, level: float) -> tuple[np.ndarray, np.ndarray]:
     """CV+ interval. fold_pred: (n_test, K) predictions of the K fold models; fold_of: (n,)
     fold of each training clip; residuals: (n,) out-of-fold y - prediction. Returns (lower, upper)."""
-    alpha = 1.0 - level
     n = len(residuals)
-    k_lo = math.floor(alpha * (n + 1))
-    k_hi = math.ceil((1 - alpha) * (n + 1))
+    k_lo, k_hi = conformal_ranks(n, level)
     r = np.abs(residuals)
     lower, upper = [], []
     for start in range(0, len(fold_pred), CHUNK):
@@ -75,20 +88,3 @@ def prob_at_most(fold_pred: np.ndarray, fold_of: np.ndarray, residuals: np.ndarr
         samples = fold_pred[start:start + CHUNK][:, fold_of] + residuals
         out.append((samples <= threshold + 0.5).mean(axis=1))
     return np.concatenate(out) if out else np.empty(0)
-
-
-def oof_intervals(oof: np.ndarray, fold_of: np.ndarray, residuals: np.ndarray, *, level: float) -> tuple[np.ndarray, np.ndarray]:
-    """Held-out intervals for the training clips themselves: clip i in fold k gets
-    oof_i +- the conformal quantile of |R_j| over clips j outside fold k (split conformal
-    with the other folds as calibration set). Used to measure achieved coverage."""
-    lower = np.empty_like(oof)
-    upper = np.empty_like(oof)
-    for k in np.unique(fold_of):
-        inside = fold_of == k
-        r = np.sort(np.abs(residuals[~inside]))
-        m = len(r)
-        rank = math.ceil(level * (m + 1))
-        q = r[rank - 1] if rank <= m else np.inf
-        lower[inside] = oof[inside] - q
-        upper[inside] = oof[inside] + q
-    return lower, upper
