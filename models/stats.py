@@ -7,6 +7,9 @@ pingouin uses; hand-rolled to avoid its dependency tree - statsmodels, seaborn -
 
 from __future__ import annotations
 
+import itertools
+import math
+
 import numpy as np
 from scipy import stats
 from sklearn.metrics import cohen_kappa_score, confusion_matrix, roc_auc_score
@@ -92,26 +95,67 @@ def errors(coded: np.ndarray, predicted: np.ndarray) -> dict:
     return {"mae": float(np.abs(diff).mean()), "rmse": float(np.sqrt((diff ** 2).mean()))}
 
 
-def dyad_permutation_test(coded: np.ndarray, predicted: np.ndarray, groups: np.ndarray, *, n_permutations: int, seed: int) -> dict:
-    """Is held-out Pearson r above chance? Whole dyads' coded ratings are shuffled among dyads
-    with the same number of clips (clips of a dyad are not independent). p = (1 + #{r_perm >= r}) / (1 + n)."""
-    coded, predicted = np.asarray(coded, float), np.asarray(predicted, float)
-    observed = correlations(coded, predicted)["pearson_r"]
-    if n_permutations <= 0 or not np.isfinite(observed):
-        return {"perm_r": observed, "perm_p": float("nan"), "perm_n": 0}
-    rng = np.random.default_rng(seed)
-    members = {}
+def _pearson(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Pearson r of each row of x (m, n) with y (n,), one formula for observed and permuted data."""
+    xc = x - x.mean(axis=-1, keepdims=True)
+    yc = y - y.mean()
+    return (xc @ yc) / np.sqrt((xc ** 2).sum(axis=-1) * (yc ** 2).sum())
+
+
+def _size_classes(groups: np.ndarray) -> list[list[list[int]]]:
+    """Dyads grouped by their number of clips: [[clip indices of dyad, ...] per size]."""
+    members: dict = {}
     for i, g in enumerate(groups):
         members.setdefault(g, []).append(i)
-    by_size = {}
-    for g, idx in members.items():
+    by_size: dict = {}
+    for idx in members.values():
         by_size.setdefault(len(idx), []).append(idx)
-    exceed = 0
-    for _ in range(n_permutations):
-        shuffled = np.empty_like(coded)
-        for blocks in by_size.values():
-            order = rng.permutation(len(blocks))
-            for src, dst in zip(blocks, [blocks[j] for j in order]):
-                shuffled[dst] = coded[src]
-        exceed += np.corrcoef(shuffled, predicted)[0, 1] >= observed
-    return {"perm_r": observed, "perm_p": float((1 + exceed) / (1 + n_permutations)), "perm_n": int(n_permutations)}
+    return list(by_size.values())
+
+
+def _relabel(coded: np.ndarray, classes: list, orders) -> np.ndarray:
+    """coded with every size class's dyads reassigned by its order (one order per class)."""
+    shuffled = np.empty_like(coded)
+    for blocks, order in zip(classes, orders):
+        for src, dst in zip(blocks, [blocks[j] for j in order]):
+            shuffled[dst] = coded[src]
+    return shuffled
+
+
+def _count_reaching(orders, coded, predicted, classes, reference: float, *, chunk: int = 500) -> int:
+    """Number of relabelings (one order per size class each) whose r reaches `reference`."""
+    count = 0
+    for batch in iter(lambda: list(itertools.islice(orders, chunk)), []):
+        shuffled = np.stack([_relabel(coded, classes, o) for o in batch])
+        count += int((_pearson(shuffled, predicted) >= reference - PERM_TOL).sum())
+    return count
+
+
+PERM_TOL = 1e-9  # permuted r this close to the observed r counts as reaching it
+
+
+def dyad_permutation_test(coded: np.ndarray, predicted: np.ndarray, groups: np.ndarray, *, n_permutations: int, seed: int) -> dict:
+    """Is held-out Pearson r above chance? Whole dyads' coded ratings are shuffled among dyads
+    with the same number of clips (clips of a dyad are not independent).
+
+    When the distinct permutations (product over clip-count classes of m!) are no more than
+    `n_permutations`, all are enumerated and p = #{r_perm >= r} / #permutations (identity
+    included); otherwise p = (1 + #{r_perm >= r}) / (1 + n) over random permutations. Observed
+    and permuted r use the same formula and ties within 1e-9 count."""
+    coded, predicted = np.asarray(coded, float), np.asarray(predicted, float)
+    observed = correlations(coded, predicted)["pearson_r"]
+    classes = _size_classes(np.asarray(groups))
+    distinct = math.prod(math.factorial(len(c)) for c in classes)
+    out = {"perm_r": observed, "perm_p": float("nan"), "perm_n": 0, "perm_distinct": float(min(distinct, 1e300)),
+           "perm_exact": False}
+    if n_permutations <= 0 or not np.isfinite(observed):
+        return out
+    reference = _pearson(coded[None, :], predicted)[0]
+    if distinct <= n_permutations:
+        orders = itertools.product(*[itertools.permutations(range(len(c))) for c in classes])
+        exceed = _count_reaching(orders, coded, predicted, classes, reference)
+        return {**out, "perm_p": exceed / distinct, "perm_n": int(distinct), "perm_exact": True}
+    rng = np.random.default_rng(seed)
+    orders = ([rng.permutation(len(c)) for c in classes] for _ in range(n_permutations))
+    exceed = _count_reaching(orders, coded, predicted, classes, reference)
+    return {**out, "perm_p": float((1 + exceed) / (1 + n_permutations)), "perm_n": int(n_permutations)}
