@@ -8,7 +8,8 @@ from scipy import stats
 
 from extract.config import Config
 from models.bundle import ModelBundle, versions
-from models.conformal import band_of, oof_intervals
+from models.conformal import band_of
+from models.coverage import nested_cv_plus
 from models.dataset import Cohort, build_cohort
 from models.novelty import KnnNovelty
 from models.ratings import CARE_SCALES, RatingsError, clip_targets
@@ -38,11 +39,14 @@ def check_targets(targets: tuple[str, ...], ratings: pd.DataFrame) -> None:
 
 
 def training_table(cohort: Cohort, results: dict, cfg) -> pd.DataFrame:
-    """Long table of held-out results: clip, dyad, meta, target, coded, predicted, interval, fold."""
+    """Long table of held-out results: clip, dyad, meta, target, coded, predicted, fold, and the
+    interval `screen` would serve the clip's dyad had it been new (nested CV+, models.coverage)."""
     frames = []
     meta = cohort.meta.reset_index().rename(columns={"index": "clip_id"})
+    X = cohort.X.to_numpy(dtype=float)
     for target, model in results.items():
-        lower, upper = oof_intervals(model.oof, model.fold_of, model.residuals, level=cfg.interval_level)
+        lower, upper = nested_cv_plus(X, cohort.y[target].to_numpy(dtype=float), cohort.groups, model.fold_of,
+                                      model.fold_models, n_folds=cfg.outer_folds, seed=cfg.seed, level=cfg.interval_level)
         frame = meta.copy()
         frame["target"] = target
         frame["coded"] = cohort.y[target].to_numpy()
@@ -74,7 +78,8 @@ def train_bundle(features: pd.DataFrame, ratings: pd.DataFrame, cfg: Config, *, 
             hook(f"training {target} on {len(cohort.X)} clips of {len(np.unique(cohort.groups))} dyads")
         results[target] = train_target(cohort.X, cohort.y[target], cohort.groups, cfg=mc, hook=hook)
     raw_columns = [c for c in cohort.X.columns if not c.startswith("cov.")]
-    novelty = KnnNovelty(n_neighbors=mc.novelty_neighbors, quantile=mc.novelty_quantile).fit(cohort.X[raw_columns])
+    novelty = KnnNovelty(n_neighbors=mc.novelty_neighbors, quantile=mc.novelty_quantile)
+    novelty.fit(cohort.X[raw_columns], groups=cohort.groups)
     table = training_table(cohort, results, mc)
     summary = {"n_clips": int(len(cohort.X)), "n_dyads": int(len(np.unique(cohort.groups))),
                "n_features": len(raw_columns), "n_double_coded": int((per_clip.n_coders > 1).sum()),

@@ -4,6 +4,9 @@ Per group and timepoint, the share of dyads in the intervention range (lowest ba
 the coders and from dyad-held-out predictions side by side; a chi-square test of group x
 intervention per timepoint on each source; and the change between timepoints per group, with
 an exact McNemar test on the dyads seen at both timepoints (paired by dyad_id).
+
+The unit is the dyad: a dyad with several clips at a timepoint counts once, with the mean
+of its clips' coded and of its clips' predicted ratings (without dyad_id, each clip counts).
 """
 
 from __future__ import annotations
@@ -30,11 +33,26 @@ def mcnemar_exact(before: np.ndarray, after: np.ndarray) -> tuple[int, int, floa
     return left, entered, float(stats.binomtest(min(left, entered), left + entered, 0.5).pvalue)
 
 
+DYAD_UNIT = "dyad (mean of its clips' coded and predicted ratings at each timepoint)"
+CLIP_UNIT = "clip (no dyad_id given: clips of one dyad would count as independent)"
+
+
+def per_dyad(rows: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """One row per dyad, group and timepoint (coded, predicted = means over its clips; n_clips),
+    and the unit in words. Without dyad_id every clip is its own unit."""
+    if "dyad_id" not in rows.columns or rows.dyad_id.isna().any():
+        return rows.assign(n_clips=1), CLIP_UNIT
+    keys = ["dyad_id", "group", "timepoint"]
+    units = rows.groupby(keys, sort=False).agg(clip_id=("clip_id", "first"), n_clips=("clip_id", "size"),
+                                               coded=("coded", "mean"), predicted=("predicted", "mean"))
+    return units.reset_index(), DYAD_UNIT
+
+
 def _paired_change(part: pd.DataFrame, first: str, last: str) -> dict:
-    """McNemar per source on the dyads of `part` with a clip at both `first` and `last`."""
+    """McNemar per source on the dyads of `part` (one row per dyad and timepoint) seen at both."""
     if "dyad_id" not in part.columns:
         return {}
-    wide = part[part.timepoint.isin([first, last])].drop_duplicates(["dyad_id", "timepoint"])
+    wide = part[part.timepoint.isin([first, last])]
     out = {}
     for source in ("coded", "predicted"):
         pivot = wide.pivot(index="dyad_id", columns="timepoint", values=f"{source}_low").dropna()
@@ -46,16 +64,17 @@ def _paired_change(part: pd.DataFrame, first: str, last: str) -> dict:
 
 
 def group_comparison(rows: pd.DataFrame, *, threshold: float, alpha: float = 0.05) -> dict:
-    """rows: clip_id, group, timepoint, coded, predicted (held-out), optionally dyad_id (for the
-    paired change test). Returns shares, tests, changes, verdict."""
+    """rows: clip_id, group, timepoint, coded, predicted (held-out), dyad_id (the unit of every
+    share and test; see `per_dyad`). Returns shares, tests, changes, verdict, unit."""
     rows = rows.dropna(subset=["group", "timepoint"]).copy()
     rows = rows[(rows.group.astype(str) != "") & (rows.timepoint.astype(str) != "")]
     if rows.group.nunique() < 2:
         return {"available": False, "reason": "fewer than two groups"}
+    rows, unit = per_dyad(rows)
     rows["coded_low"] = rows.coded <= threshold + 0.5
     rows["predicted_low"] = rows.predicted <= threshold + 0.5
     shares = rows.groupby(["timepoint", "group"], sort=True).agg(
-        n=("clip_id", "size"), coded_share=("coded_low", "mean"), predicted_share=("predicted_low", "mean")).reset_index()
+        n=("clip_id", "size"), n_clips=("n_clips", "sum"), coded_share=("coded_low", "mean"), predicted_share=("predicted_low", "mean")).reset_index()
     tests = []
     for tp, part in rows.groupby("timepoint", sort=True):
         entry = {"timepoint": tp}
@@ -86,4 +105,5 @@ def group_comparison(rows: pd.DataFrame, *, threshold: float, alpha: float = 0.0
         same.append(coded_sig == pred_sig and (order_coded[-1] == order_pred[-1]))
     verdict = ("yes: at every timepoint the proxy gives the same significance (p < %.2f) and the same group with the most dyads in the intervention range" % alpha
                if all(same) else "no: at some timepoint the proxy differs from the coders in significance or in which group has the most dyads in the intervention range")
-    return {"available": True, "shares": shares, "tests": tests, "changes": changes, "same_conclusion": bool(all(same)), "verdict": verdict}
+    return {"available": True, "shares": shares, "tests": tests, "changes": changes, "same_conclusion": bool(all(same)), "verdict": verdict,
+            "unit": unit}

@@ -55,7 +55,7 @@ def cmd_train(args) -> int:
     print(f"trained on {s['n_clips']} clips of {s['n_dyads']} dyads ({s['n_double_coded']} double-coded, averaged), {s['n_features']} features")
     for target, t in s["targets"].items():
         print(f"  {target}: {t['selected']}; dyad-held-out r {t['heldout_pearson_r']:.2f}, MAE {t['heldout_mae']:.2f}, "
-              f"{bundle.config['interval_level']:.0%} interval coverage {t['heldout_coverage']:.2f}")
+              f"coverage of the served {bundle.config['interval_level']:.0%} interval on held-out dyads {t['heldout_coverage']:.2f}")
     print(f"model {Path(args.out).resolve()} (SHA-256 {digest}, recorded in {Path(args.out).name}.json)")
     return 0
 
@@ -135,15 +135,17 @@ def cmd_validate(args) -> int:
         write_csv(out / "group_shares.csv", groups["shares"])
         write_csv(out / "group_tests.csv", groups["tests"])
         write_csv(out / "group_changes.csv", groups["changes"])
-        summary["group_comparison"] = {"same_conclusion": groups["same_conclusion"], "verdict": groups["verdict"]}
+        summary["group_comparison"] = {"same_conclusion": groups["same_conclusion"], "verdict": groups["verdict"],
+                                       "unit": groups["unit"]}
     write_json(out / "validation.json", summary)
     for t, e in results.items():
         s = e["stats"]
         print(f"{t} (dyad-held-out, {s['n_clips']} clips, {s['n_dyads']} dyads): r {s['pearson_r']:.2f}, ICC(A,1) {s['icc_a1']:.2f} "
               f"[{s['icc_a1_low']:.2f}, {s['icc_a1_high']:.2f}], MAE {s['mae']:.2f}, kappa_w {s['weighted_kappa']:.2f}, "
-              f"coverage {s['coverage']:.2f} (nominal {s['coverage_nominal']:.2f}), permutation p {s['perm_p']:.3f}")
+              f"served-interval coverage {s['coverage']:.2f} (nominal {s['coverage_nominal']:.2f}, nested CV+), "
+              f"permutation p {s['perm_p']:.3f}" + (f" (exact, all {s['perm_n']} permutations)" if s.get("perm_exact") else ""))
     if groups and groups.get("available"):
-        print(f"group comparison: {groups['verdict']}")
+        print(f"group comparison (unit: {groups['unit']}): {groups['verdict']}")
     print(f"results in {out.resolve()} (validation.csv, validation.json, confusion_*.csv, ...)")
     return 0
 

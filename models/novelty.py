@@ -2,36 +2,59 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.impute import SimpleImputer
+from sklearn.metrics import euclidean_distances
 from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import StandardScaler
+
+from models.conformal import exact_level
 
 
 class KnnNovelty(BaseEstimator):
     """Mean Euclidean distance to the `n_neighbors` nearest training clips after median
     imputation and standard scaling, divided by sqrt(n_features) (so 1 ~ one SD per feature).
 
-    `threshold_` is the `quantile` of the training clips' own scores (each scored against
-    the others, leaving itself out)."""
+    `threshold_` is calibrated leaving out whole dyads: each training clip is scored against
+    the clips of the other dyads only (a new dyad has no clip in the training data either;
+    scored against its own dyad's other clips, a clip looks familiar and the threshold comes
+    out too low). It is the ceil(quantile x (n + 1))-th smallest of these n scores (the
+    largest when n is too small), so a new dyad's clip exceeds it with probability at most
+    1 - quantile when dyads are exchangeable. Without `groups` every clip is its own dyad."""
 
     def __init__(self, n_neighbors: int = 5, quantile: float = 0.99):
         self.n_neighbors = n_neighbors
         self.quantile = quantile
 
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, groups=None):
         X = np.asarray(X, dtype=float)
+        groups = np.arange(len(X)) if groups is None else np.asarray(groups)
         self.imputer_ = SimpleImputer(strategy="median", keep_empty_features=True).fit(X)
         self.scaler_ = StandardScaler().fit(self.imputer_.transform(X))
         Z = self._z(X)
-        k = max(1, min(self.n_neighbors, len(Z) - 1))
+        _, sizes = np.unique(groups, return_counts=True)
+        k = max(1, min(self.n_neighbors, len(Z) - int(sizes.max())))
         self.k_ = k
-        self.index_ = NearestNeighbors(n_neighbors=k + 1, algorithm="brute").fit(Z)
-        dist, _ = self.index_.kneighbors(Z, n_neighbors=k + 1)
-        self.train_scores_ = dist[:, 1:].mean(axis=1) / np.sqrt(Z.shape[1])
-        self.threshold_ = float(np.quantile(self.train_scores_, self.quantile))
+        self.index_ = NearestNeighbors(n_neighbors=k, algorithm="brute").fit(Z)
+        self.train_scores_ = self._leave_dyad_out_scores(Z, groups, k)
+        n = len(self.train_scores_)
+        rank = min(n, math.ceil(exact_level(self.quantile) * (n + 1)))
+        self.threshold_ = float(np.sort(self.train_scores_)[rank - 1])
         return self
+
+    @staticmethod
+    def _leave_dyad_out_scores(Z: np.ndarray, groups: np.ndarray, k: int, chunk: int = 2000) -> np.ndarray:
+        """Mean distance of each clip to its k nearest clips of other dyads, / sqrt(n_features)."""
+        out = []
+        for start in range(0, len(Z), chunk):
+            block = Z[start:start + chunk]
+            dist = euclidean_distances(block, Z)
+            dist[groups[start:start + chunk, None] == groups[None, :]] = np.inf
+            out.append(np.partition(dist, k - 1, axis=1)[:, :k].mean(axis=1))
+        return np.concatenate(out) / np.sqrt(Z.shape[1]) if out else np.empty(0)
 
     def _z(self, X) -> np.ndarray:
         return self.scaler_.transform(self.imputer_.transform(np.asarray(X, dtype=float)))

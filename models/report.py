@@ -32,6 +32,7 @@ Training: {{ summary.n_clips }} clips of {{ summary.n_dyads }} dyads, {{ summary
 {% endfor %}
 {% if groups %}<h2>Group comparison ({{ review_target }}, intervention range)</h2>
 <p><b>Would the proxy have reached the study's conclusion?</b> {{ groups.verdict }}</p>
+<p>Unit of every share and test: {{ groups.unit }}.</p>
 {{ groups.shares|safe }}{{ groups.tests|safe }}{{ groups.changes|safe }}{% endif %}
 {% if queue is not none %}<h2>Review queue ({{ queue_n }} clips)</h2>{{ queue|safe }}{% endif %}
 </body></html>"""
@@ -74,7 +75,7 @@ def render_report(bundle: ModelBundle, validation: dict, *, queue: pd.DataFrame 
         })
     group_html = None
     if groups and groups.get("available"):
-        group_html = {"verdict": html.escape(groups["verdict"]), "shares": _table(groups["shares"]),
+        group_html = {"verdict": html.escape(groups["verdict"]), "unit": groups.get("unit", ""), "shares": _table(groups["shares"]),
                       "tests": _table(groups["tests"]), "changes": _table(groups["changes"]) if len(groups["changes"]) else ""}
     env = Environment(autoescape=True)
     return env.from_string(TEMPLATE).render(

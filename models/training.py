@@ -41,7 +41,7 @@ class TargetModel:
         return np.column_stack([m.predict(X) for m in self.fold_models])
 
 
-def _splitter(n_splits: int, groups: np.ndarray, *, split: str, seed: int):
+def fold_splitter(n_splits: int, groups: np.ndarray, *, split: str, seed: int):
     n_groups = len(np.unique(groups)) if split == "grouped" else len(groups)
     n_splits = max(2, min(n_splits, n_groups))
     if split == "grouped":
@@ -60,7 +60,7 @@ def select_and_fit(X: np.ndarray, y: np.ndarray, groups: np.ndarray, *, estimato
     if n_candidates == 1:
         return base_pipeline(max_missing=max_missing).set_params(**{k: v[0] for k, v in grid[0].items()}).fit(X, y)
     search = GridSearchCV(base_pipeline(max_missing=max_missing), grid, scoring="neg_mean_absolute_error",
-                          cv=_splitter(inner_folds, groups, split=split, seed=seed + 1), n_jobs=1, refit=True)
+                          cv=fold_splitter(inner_folds, groups, split=split, seed=seed + 1), n_jobs=1, refit=True)
     search.fit(X, y, groups=groups if split == "grouped" else None)
     return search.best_estimator_
 
@@ -81,7 +81,7 @@ def nested_cv(X: np.ndarray, y: np.ndarray, groups: np.ndarray, *, estimators: t
     oof = np.full(len(y), np.nan)
     fold_of = np.full(len(y), -1)
     models = []
-    outer = _splitter(outer_folds, groups, split=split, seed=seed)
+    outer = fold_splitter(outer_folds, groups, split=split, seed=seed)
     for k, (train, test) in enumerate(outer.split(X, y, groups if split == "grouped" else None)):
         model = select_and_fit(X[train], y[train], groups[train], estimators=estimators, inner_folds=inner_folds,
                                seed=seed, split=split, select_k=select_k, max_missing=max_missing)

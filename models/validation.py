@@ -6,19 +6,22 @@ at training time (or refits on dyad-grouped folds): there is no clip-level optio
 
 from __future__ import annotations
 
+import warnings
 from typing import Callable
 
 import numpy as np
 import pandas as pd
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.inspection import permutation_importance
 
 from models.aspects import aspect_mapper
 from models.bundle import ModelBundle
 from models.conformal import band_of
+from models.coverage import METHOD as COVERAGE_METHOD
 from models.ratings import coder_pairs
 from models.stats import (band_confusion, bland_altman, correlations, dyad_permutation_test, errors, icc,
                           screening, weighted_kappa)
-from models.training import refit_fixed
+from models.training import select_and_fit
 
 SPLIT = "GroupKFold by dyad_id (nested; every clip predicted by a model that never saw its dyad)"
 
@@ -38,15 +41,19 @@ def agreement(coded: np.ndarray, predicted: np.ndarray, lower: np.ndarray, upper
     out["band_agreement"] = float((cb == pb).mean())
     out.update(screening(coded <= threshold + 0.5, predicted <= threshold + 0.5, score=-predicted))
     out["coverage"] = float(((coded >= lower) & (coded <= upper)).mean())
+    out["coverage_method"] = COVERAGE_METHOD
     out["coverage_nominal"] = cfg["interval_level"]
     out["interval_width_mean"] = float(np.mean(upper - lower))
     out.update(dyad_permutation_test(coded, predicted, groups, n_permutations=cfg["permutations"], seed=cfg["seed"]))
     return out
 
 
-def learning_curve(model, X: np.ndarray, y: np.ndarray, groups: np.ndarray, fold_of: np.ndarray, *, steps: int, seed: int) -> pd.DataFrame:
-    """Agreement vs number of coded dyads: in every outer fold, the selected pipeline is refit
-    on a random subset of the training dyads and scored on the held-out dyads."""
+def learning_curve(X: np.ndarray, y: np.ndarray, groups: np.ndarray, fold_of: np.ndarray, *, steps: int, seed: int,
+                   selection: dict) -> pd.DataFrame:
+    """Agreement vs number of coded dyads: in every outer fold, a random subset of the
+    training dyads goes through the whole nested selection (`select_and_fit` with `selection`:
+    estimators, inner_folds, select_k, max_missing) and the result is scored on the held-out
+    dyads. No choice made on all dyads enters a fold."""
     rng = np.random.default_rng(seed)
     rows = []
     train_dyads_min = min(len(np.unique(groups[fold_of != k])) for k in np.unique(fold_of))
@@ -58,10 +65,19 @@ def learning_curve(model, X: np.ndarray, y: np.ndarray, groups: np.ndarray, fold
             train = fold_of != k
             dyads = rng.choice(np.unique(groups[train]), size=size, replace=False)
             keep = train & np.isin(groups, dyads)
-            preds[fold_of == k] = refit_fixed(model, X[keep], y[keep]).predict(X[fold_of == k])
+            with warnings.catch_warnings():  # elastic net on a handful of dyads; not the user's concern
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                model = select_and_fit(X[keep], y[keep], groups[keep], seed=seed, **selection)
+            preds[fold_of == k] = model.predict(X[fold_of == k])
         c = correlations(y, preds)
         rows.append({"n_dyads": int(size), "pearson_r": c["pearson_r"], **errors(y, preds)})
     return pd.DataFrame(rows)
+
+
+def selection_settings(cfg: dict) -> dict:
+    """The model-selection settings of a bundle's config, as `select_and_fit` takes them."""
+    return {"estimators": tuple(cfg["estimators"]), "inner_folds": cfg["inner_folds"], "select_k": tuple(cfg["select_k"]),
+            "max_missing": cfg["max_missing_share"]}
 
 
 def aspect_importance(target_model, X: pd.DataFrame, y: np.ndarray, *, repeats: int, seed: int,
@@ -111,8 +127,9 @@ def validate(bundle: ModelBundle, *, X: pd.DataFrame | None = None, ratings: pd.
                                                          len(upper_values)), index=cfg["band_names"], columns=cfg["band_names"])
         if X is not None:
             y = rows.coded.to_numpy()
-            entry["learning_curve"] = learning_curve(model.final, X.to_numpy(dtype=float), y, groups, model.fold_of,
-                                                     steps=cfg["learning_curve_steps"], seed=cfg["seed"])
+            entry["learning_curve"] = learning_curve(X.to_numpy(dtype=float), y, groups, model.fold_of,
+                                                     steps=cfg["learning_curve_steps"], seed=cfg["seed"],
+                                                     selection=selection_settings(cfg))
             entry["importance"] = aspect_importance(model, X, y, repeats=cfg["importance_repeats"], seed=cfg["seed"], mapping=mapping)
         if ratings is not None:
             entry["coders"] = coder_agreement(ratings, target)

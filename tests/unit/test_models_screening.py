@@ -155,12 +155,12 @@ def test_covariates_from_the_manifest(cohort):
 
 
 def test_learning_curve_on_a_tiny_cohort():
-    from models.estimators import base_pipeline
     from models.validation import learning_curve
 
     rng = np.random.default_rng(0)
     groups = np.repeat(np.arange(4), 2)
     X = rng.normal(size=(8, 3))
     y = X[:, 0] * 2 + 7
-    curve = learning_curve(base_pipeline(), X, y, groups, groups.copy(), steps=5, seed=0)
+    selection = {"estimators": ("ridge",), "inner_folds": 2, "select_k": ("all",), "max_missing": 0.5}
+    curve = learning_curve(X, y, groups, groups.copy(), steps=5, seed=0, selection=selection)
     assert curve.n_dyads.tolist() == [2, 3]

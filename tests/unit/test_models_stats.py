@@ -1,9 +1,11 @@
 """Every statistic against a small hand-computed case."""
 
+import math
+
 import numpy as np
 import pytest
 
-from models.conformal import band_of, band_probabilities, cv_plus_interval, oof_intervals, prob_at_most
+from models.conformal import band_of, band_probabilities, cv_plus_interval, prob_at_most
 from models.stats import band_confusion, bland_altman, dyad_permutation_test, icc, screening, weighted_kappa
 
 BANDS = (4.0, 6.0, 10.0, 14.0)
@@ -78,13 +80,36 @@ def test_band_of_edges():
     assert band_of(np.array([0, 4, 4.5, 4.6, 6.5, 6.6, 10.5, 10.6, 14]), BANDS).tolist() == [0, 0, 0, 1, 1, 2, 2, 3, 3]
 
 
-def test_oof_intervals_use_other_folds_only():
-    oof = np.array([5.0, 5.0, 5.0, 5.0])
-    fold_of = np.array([0, 0, 1, 1])
-    residuals = np.array([1.0, 2.0, 10.0, 20.0])
-    lower, upper = oof_intervals(oof, fold_of, residuals, level=0.5)  # m=2: rank ceil(1.5)=2 -> max
-    assert upper.tolist() == [25.0, 25.0, 7.0, 7.0]
-    assert lower.tolist() == [-15.0, -15.0, 3.0, 3.0]
+def test_nested_cv_plus_never_sees_the_held_out_dyads():
+    from sklearn.dummy import DummyRegressor
+
+    from models.coverage import nested_cv_plus
+
+    rng = np.random.default_rng(3)
+    groups = np.repeat(np.arange(12), 2)
+    fold_of = groups % 3
+    X, y = rng.normal(size=(24, 2)), rng.normal(size=24)
+    models = [DummyRegressor().fit(X[fold_of != k], y[fold_of != k]) for k in range(3)]
+    lower, upper = nested_cv_plus(X, y, groups, fold_of, models, n_folds=2, seed=0, level=0.5)
+    assert (lower < upper).all()
+    y2 = y.copy()
+    y2[fold_of == 0] += 100.0  # the held-out dyads' own ratings must not move their intervals
+    lower2, upper2 = nested_cv_plus(X, y2, groups, fold_of, models, n_folds=2, seed=0, level=0.5)
+    assert np.allclose(lower2[fold_of == 0], lower[fold_of == 0]) and np.allclose(upper2[fold_of == 0], upper[fold_of == 0])
+    assert not np.allclose(lower2[fold_of == 1], lower[fold_of == 1])
+    # by hand for fold 0: a mean model per inner fold, CV+ over the 16 training clips
+    from models.training import fold_splitter
+
+    train = np.flatnonzero(fold_of != 0)
+    inner_of, mu = np.empty(16, int), np.empty(16)
+    means = []
+    for j, (a, b) in enumerate(fold_splitter(2, groups[train], split="grouped", seed=0).split(X[train], y[train], groups[train])):
+        means.append(y[train][a].mean())
+        inner_of[b], mu[b] = j, means[-1]
+    r = np.abs(y[train] - mu)
+    expected_lo = np.sort(np.array(means)[inner_of] - r)[math.floor(0.5 * 17) - 1]
+    expected_hi = np.sort(np.array(means)[inner_of] + r)[math.ceil(0.5 * 17) - 1]
+    assert np.allclose(lower[fold_of == 0], expected_lo) and np.allclose(upper[fold_of == 0], expected_hi)
 
 
 def test_dyad_permutation_test_detects_signal_and_chance():
