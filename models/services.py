@@ -1,0 +1,141 @@
+"""The model jobs as plain functions over files: train, predict, screen, validate, report,
+suggest, and the `run` chain. The command line and `run` call these; they write their
+results atomically, return them, and never print (progress goes through `hook`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from extract.outputs import write_csv, write_json
+from models import screening, validation
+from models.bundle import ModelBundle, load_bundle, save_bundle
+from models.dataset import read_features, read_meta, require_features
+from models.fit import train_bundle
+from models.ratings import load_ratings
+
+PREDICTION_COLUMNS = ["clip_id", "target", "predicted", "lower", "upper", "band", "p_intervention"]
+
+
+def read_meta_tables(*paths: Path | None) -> pd.DataFrame | None:
+    """Manifest and/or qc.csv combined per clip (the first given wins where both have a value)."""
+    tables = [read_meta(p) for p in paths if p is not None]
+    if not tables:
+        return None
+    meta = tables[0]
+    for extra in tables[1:]:
+        meta = meta.combine_first(extra)
+    return meta
+
+
+def train(features_path: Path, ratings_path: Path, model_path: Path, *, cfg, meta=None, hook=None) -> tuple[ModelBundle, str]:
+    """Fit the bundle and save it with its SHA-256 sidecar. Returns (bundle, digest)."""
+    mc = cfg.models
+    ratings = load_ratings(ratings_path, targets=tuple(mc.targets), score_min=mc.score_min, score_max=mc.score_max)
+    bundle = train_bundle(read_features(features_path), ratings, cfg, meta=meta, source=str(features_path), hook=hook)
+    return bundle, save_bundle(bundle, model_path)
+
+
+def predict(model_path: Path, features_path: Path, out_path: Path, *, manifest_path: Path | None = None) -> pd.DataFrame:
+    bundle = load_bundle(model_path)
+    predictions = screening.predict(bundle, read_features(features_path), read_meta(manifest_path), source=str(features_path))
+    write_csv(out_path, predictions)
+    return predictions
+
+
+def screen(model_path: Path, features_path: Path, out: Path, *, qc_path=None, manifest_path=None):
+    """predictions.csv and review_queue.csv in `out`. Returns (bundle, predictions, queue)."""
+    bundle = load_bundle(model_path)
+    qc = read_meta(qc_path)
+    meta = read_meta(manifest_path) if manifest_path else qc
+    predictions, queue = screening.screen(bundle, read_features(features_path), qc=qc, meta=meta, source=str(features_path))
+    ordered = PREDICTION_COLUMNS + [c for c in predictions.columns if c not in PREDICTION_COLUMNS]
+    write_csv(Path(out) / "predictions.csv", predictions[ordered])
+    write_csv(Path(out) / "review_queue.csv", queue[["clip_id", "priority", "reasons", "score"]])
+    return bundle, predictions, queue
+
+
+def validation_results(model_path: Path, features_path: Path | None, ratings_path: Path | None, *, meta=None):
+    """(bundle, validation dict, group comparison) from the bundle's held-out predictions."""
+    from models.groups import group_comparison
+
+    bundle = load_bundle(model_path)
+    cfg = bundle.config
+    X = ratings = None
+    if features_path is not None:
+        features = read_features(features_path)
+        clips = list(dict.fromkeys(bundle.training.clip_id))
+        training_meta = meta if meta is not None else bundle.training.drop_duplicates("clip_id").set_index("clip_id")
+        X = screening.design_matrix(bundle, features.loc[clips], training_meta, source=str(features_path))
+    if ratings_path is not None:
+        ratings = load_ratings(ratings_path, targets=tuple(bundle.targets), score_min=cfg["score_min"], score_max=cfg["score_max"])
+    results = validation.validate(bundle, X=X, ratings=ratings)
+    review = cfg["review_target"] if cfg["review_target"] in bundle.targets else next(iter(bundle.targets))
+    rows = bundle.training[bundle.training.target == review]
+    groups = group_comparison(rows, threshold=cfg["intervention_max"]) if {"group", "timepoint"} <= set(rows.columns) else None
+    return bundle, results, groups
+
+
+def validate(model_path: Path, out: Path, *, features_path=None, ratings_path=None, meta=None):
+    """validation.csv/.json, held-out predictions, confusion, curve, importance, group tables in
+    `out`. Returns (bundle, results, groups)."""
+    bundle, results, groups = validation_results(model_path, features_path, ratings_path, meta=meta)
+    out = Path(out)
+    write_csv(out / "validation.csv", pd.DataFrame([{"target": t, **e["stats"]} for t, e in results.items()]))
+    write_csv(out / "heldout_predictions.csv", bundle.training)
+    for target, entry in results.items():
+        write_csv(out / f"confusion_{target}.csv", entry["confusion"].reset_index(names="coded_band"))
+        for key in ("learning_curve", "importance"):
+            if key in entry:
+                write_csv(out / f"{key}_{target}.csv", entry[key])
+    summary = {t: {**e["stats"], "coders": e.get("coders", {})} for t, e in results.items()}
+    if groups and groups.get("available"):
+        for key in ("shares", "tests", "changes"):
+            write_csv(out / f"group_{key}.csv", groups[key])
+        summary["group_comparison"] = {key: groups[key] for key in ("same_conclusion", "verdict", "unit")}
+    write_json(out / "validation.json", summary)
+    return bundle, results, groups
+
+
+def report(model_path: Path, features_path: Path, out_path: Path, *, ratings_path=None, meta=None, queue_path=None,
+           qc_path=None) -> Path:
+    """The self-contained report.html (screens the clips first when no review queue is given)."""
+    from models.report import render_report, write_report
+
+    bundle, results, groups = validation_results(model_path, features_path, ratings_path, meta=meta)
+    queue = pd.read_csv(queue_path) if queue_path else None
+    if queue is None:
+        _, _, queue = screen(model_path, features_path, Path(out_path).parent, qc_path=qc_path)
+    write_report(out_path, render_report(bundle, results, queue=queue, groups=groups))
+    return Path(out_path)
+
+
+def suggest(model_path: Path, features_path: Path, out_path: Path, *, qc_path=None, top: int = 0) -> pd.DataFrame:
+    """Uncoded clips ranked by how much coding them would help (all of them; `top` limits the file)."""
+    from models.suggest import suggest as rank
+
+    bundle = load_bundle(model_path)
+    qc = read_meta(qc_path)
+    predictions, _ = screening.screen(bundle, read_features(features_path), qc=qc, source=str(features_path))
+    novelty = predictions.drop_duplicates("clip_id").set_index("clip_id")["novelty"]
+    dyad_of = qc["dyad_id"] if qc is not None and "dyad_id" in qc.columns else None
+    table = rank(predictions, novelty=novelty, coded_clips=set(bundle.training.clip_id), review_target=bundle.config["review_target"],
+                 novelty_threshold=bundle.novelty.threshold_, dyad_of=dyad_of, coded_dyads=set(bundle.training.dyad_id.astype(str)))
+    write_csv(out_path, table.head(top) if top else table)
+    return table
+
+
+def run_models(out: Path, ratings: Path, *, cfg, hook=None) -> tuple[ModelBundle, dict, dict | None]:
+    """After extraction in OUT: train, screen, validate, report (the `run --ratings` chain).
+    Returns (bundle, validation results, group comparison) for the caller to summarise."""
+    features_path, qc_path = out / "features.csv", out / "qc.csv"
+    require_features(read_features(features_path), str(features_path))
+    qc = read_meta(qc_path)
+    model_path = out / "model" / "model.joblib"
+    train(features_path, ratings, model_path, cfg=cfg, meta=qc, hook=hook)
+    screen(model_path, features_path, out, qc_path=qc_path)
+    bundle, results, groups = validate(model_path, out / "validation", features_path=features_path, ratings_path=ratings,
+                                       meta=qc)
+    report(model_path, features_path, out / "report.html", ratings_path=ratings, meta=qc, queue_path=out / "review_queue.csv")
+    return bundle, results, groups
