@@ -20,7 +20,7 @@ import psutil
 
 from extract.batch import BatchOptions, run_batch
 from extract.config import config_from_dict
-from extract.inputs import ClipInput
+from extract.batch.inputs import ClipInput
 from extract.media import iter_frames
 from extract.render import build_script, render_clip
 

@@ -244,11 +244,12 @@ class Config(_Section):
         return hashlib.sha256(canonical.encode()).hexdigest()[:12]
 
 
-def _merge(base: dict, override: dict) -> dict:
+def deep_merge(base: dict, override: dict) -> dict:
+    """`base` with `override` laid over it, nested mappings merged key by key (inputs unchanged)."""
     out = dict(base)
     for key, value in override.items():
         if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
+            out[key] = deep_merge(out[key], value)
         else:
             out[key] = value
     return out
@@ -266,10 +267,18 @@ def config_from_dict(data: dict, *, source: str = "<dict>") -> Config:
     if not isinstance(data, dict):
         raise ConfigError(f"{source}: expected a mapping at the top level, got {type(data).__name__}")
     try:
-        return Config.model_validate(_merge(Config().to_dict(), data))
+        return Config.model_validate(deep_merge(Config().to_dict(), data))
     except ValidationError as exc:
         problems = "; ".join(_describe(e) for e in exc.errors())
         raise ConfigError(f"{source}: {problems}") from None
+
+
+def with_overrides(cfg: Config, overrides: dict, *, source: str = "command-line flags") -> Config:
+    """`cfg` with the nested `overrides` (e.g. {"overlay": {"enabled": True}}) laid over it,
+    validated like a config file; the one way command-line flags change the config (and its hash)."""
+    if not overrides:
+        return cfg
+    return config_from_dict(deep_merge(cfg.to_dict(), overrides), source=source)
 
 
 def load_config(path: str | Path | None = None) -> Config:

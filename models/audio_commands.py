@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from extract.config import Config, config_from_dict
+from extract.config import Config, with_overrides
 from extract.errors import DyadscopeError
+from extract.vocab import ROLES
 
 
 def add_extract_flags(p: argparse.ArgumentParser) -> None:
@@ -24,7 +25,7 @@ def apply_extract_flags(cfg: Config, args) -> Config:
         audio.setdefault("outputs", {})["rttm"] = True
     if getattr(args, "voice_model", None):
         audio["speaker"] = {"voice_model": str(args.voice_model.resolve())}
-    cfg = config_from_dict(_deep(cfg.to_dict(), {"audio": audio}), source="command-line flags") if audio else cfg
+    cfg = with_overrides(cfg, {"audio": audio} if audio else {})
     model = cfg.audio.speaker.voice_model
     if model and cfg.audio.analyze:  # fail before the batch starts, not once per clip
         from extract.audio.analyze import load_voice_model
@@ -36,18 +37,11 @@ def apply_extract_flags(cfg: Config, args) -> Config:
     return cfg
 
 
-def _deep(base: dict, over: dict) -> dict:
-    out = dict(base)
-    for k, v in over.items():
-        out[k] = _deep(base.get(k, {}), v) if isinstance(v, dict) else v
-    return out
-
-
 def _parse_map(items: list[str]) -> dict[str, str]:
     mapping = {}
     for item in items or []:
         name, _, role = item.partition("=")
-        if role not in ("adult", "infant") or not name:
+        if role not in ROLES or not name:
             raise DyadscopeError(f"--map {item!r}: expected NAME=adult or NAME=infant")
         mapping[name] = role
     return mapping

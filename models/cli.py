@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from extract import __version__
-from extract.config import load_config
+from extract.config import load_config, with_overrides
 from extract.errors import DyadscopeError, MediaError
 from models.audio_commands import add_extract_flags, add_fit_voices_parser, apply_extract_flags
 from models.model_commands import add_model_parsers, run_models
@@ -73,12 +73,12 @@ def _summary(qc, out: Path, what: str) -> int:
 
 def _cmd_extract(args) -> int:
     from extract.batch import BatchOptions, run_batch
-    from extract.inputs import collect_inputs
-    from extract.shards import parse_shard, select_shard
+    from extract.batch.inputs import collect_inputs
+    from extract.batch.shards import parse_shard, select_shard
 
     cfg = load_config(args.config)
     if args.overlay:  # part of the config (and its hash): a rerun with --overlay redoes the clips
-        cfg = cfg.model_copy(update={"overlay": cfg.overlay.model_copy(update={"enabled": True})})
+        cfg = with_overrides(cfg, {"overlay": {"enabled": True}})
     cfg = apply_extract_flags(cfg, args)  # --eaf, --rttm, --voice-model (recorded in the config hash)
     if args.backend == "dask" and not args.scheduler:
         raise DyadscopeError("--backend dask needs --scheduler ADDRESS (e.g. tcp://127.0.0.1:8786)")

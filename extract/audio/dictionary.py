@@ -6,12 +6,9 @@ step with what analyze_audio emits.
 
 from __future__ import annotations
 
-from extract.audio.speaker import SPEAKERS
 from extract.audio.turns import _fmt
-
-VOCAL = "vocal expression"
-TURNS = "turn-taking contingencies"
-CONTROL = "control"
+from extract.vocab import CONTROL, ROLES, VOCAL
+from extract.vocab import TURN_TAKING as TURNS
 
 _VOICE = {
     "segments.count": ("count", "vocal segments attributed to the role", VOCAL),
@@ -40,7 +37,7 @@ _IDS = {
 def audio_feature_dictionary(*, windows_s: tuple[float, ...] = (1.0, 2.0, 5.0)) -> list[dict]:
     """[{name, unit, definition, aspect}] for every feature analyze_audio emits with these windows."""
     rows = []
-    for role in SPEAKERS:
+    for role in ROLES:
         for measure, (unit, text, aspect) in _VOICE.items():
             rows.append({"name": f"voice.{role}.{measure}", "unit": unit, "definition": text, "aspect": aspect})
     for measure, (unit, text, aspect) in _IDS.items():

@@ -22,8 +22,9 @@ from extract.audio.segment_features import describe_segments
 from extract.audio.speaker import VoiceClassifier
 from extract.config import AudioConfig
 from extract.errors import DyadscopeError
-from extract.inputs import MEDIA_SUFFIXES
+from extract.media.formats import MEDIA_SUFFIXES
 from extract.media import read_audio
+from extract.vocab import ROLES
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,7 @@ def load_labels(label: str | Path, *, media_dir: str | Path | None = None,
         unknown = g.speaker.isna().sum()
         if unknown:
             log.info("%s: %d segments with other speakers ignored", label, unknown)
-        g = g[g.speaker.isin(["adult", "infant"]) & (g.end_s > g.start_s)]
+        g = g[g.speaker.isin(ROLES) & (g.end_s > g.start_s)]
         out.append((_find_media(label, [str(h) for h in hints], media_dir), g[["start_s", "end_s", "speaker"]].reset_index(drop=True)))
     return out
 

@@ -28,8 +28,10 @@ from sklearn.preprocessing import StandardScaler
 from extract.audio.frames import FrameFeatures
 from extract.audio.pitch import PitchTrack, hz_to_st
 from extract.audio.segment_features import classifier_matrix
+from extract.intervals import runs
+from extract.vocab import ROLES, partner
 
-SPEAKERS = ("adult", "infant")
+SPEAKERS = ROLES
 MOUTH_COLUMNS = {"adult": "adult.mouth_open", "infant": "infant.mouth_open"}
 
 
@@ -97,17 +99,6 @@ def mouth_z(times_s: np.ndarray, video: pd.DataFrame | None, *, clip_z: float = 
     return z
 
 
-def mouth_evidence(times_s: np.ndarray, video: pd.DataFrame | None, *, weight: float = 1.5, clip_z: float = 3.0) -> np.ndarray:
-    """(n,) per-frame log-odds of infant at `times_s` from mouth opening: weight x (infant z - adult z); 0 where unknown."""
-    z = mouth_z(times_s, video, clip_z=clip_z)
-    return np.zeros(len(times_s)) if z is None else weight * (z["infant"] - z["adult"])
-
-
-def _runs(mask: np.ndarray, min_len: int) -> list[tuple[int, int]]:
-    d = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
-    return [(a, b) for a, b in zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1)) if b - a >= min_len]
-
-
 def add_mouth_overlaps(segments: np.ndarray, speakers: np.ndarray, z: dict[str, np.ndarray], *, hop_s: float,
                        min_z: float = 1.5, min_s: float = 0.3) -> tuple[np.ndarray, np.ndarray]:
     """Who vocalizes inside each segment, from the mouths, when both may: a role is active on
@@ -120,15 +111,15 @@ def add_mouth_overlaps(segments: np.ndarray, speakers: np.ndarray, z: dict[str, 
     for (a, b), spk in zip(np.asarray(segments).reshape(-1, 2), speakers):
         i0, i1 = int(round(a / hop_s)), int(round(b / hop_s))
         open_ = {role: z[role][i0:i1] >= min_z for role in SPEAKERS}
-        other = "infant" if spk == "adult" else "adult"
-        other_runs = _runs(open_[other], min_len)
+        other = partner(spk)
+        other_runs = runs(open_[other], min_len=min_len)
         both = open_[spk] & open_[other]
         if not other_runs or not any(both[r0:r1].any() for r0, r1 in other_runs):
             rows.append([a, b, spk])  # the other mouth never moves with this one: one speaker
             continue
         own = open_[spk] | ~open_[other]
         for role, mask in ((spk, own), (other, open_[other])):
-            for r0, r1 in _runs(mask, min_len):
+            for r0, r1 in runs(mask, min_len=min_len):
                 rows.append([a if r0 == 0 else (i0 + r0) * hop_s, b if r1 == i1 - i0 else (i0 + r1) * hop_s, role])
     merged: list[list] = []
     for spk in SPEAKERS:

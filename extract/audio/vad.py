@@ -13,6 +13,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.ndimage import uniform_filter1d
 
+from extract.intervals import runs
+
 
 def noise_floor_db(band_db: np.ndarray, *, hop_s: float, window_s: float = 8.0, percentile: float = 10.0,
                    block_s: float = 0.25, min_level_db: float = -70.0) -> np.ndarray:
@@ -42,12 +44,6 @@ def noise_floor_db(band_db: np.ndarray, *, hop_s: float, window_s: float = 8.0, 
     floor_blocks = np.where(np.isnan(floor_blocks), float(min_level_db), floor_blocks)
     centres = (np.arange(n_blocks) + 0.5) * block
     return np.interp(np.arange(n), centres, floor_blocks)
-
-
-def _runs(mask: np.ndarray) -> np.ndarray:
-    """(k, 2) [start, stop) indices of the True runs of `mask` (n,)."""
-    d = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
-    return np.stack([np.flatnonzero(d == 1), np.flatnonzero(d == -1)], axis=1)
 
 
 def merge_segments(segments: np.ndarray, *, min_gap_s: float, min_segment_s: float) -> np.ndarray:
@@ -99,7 +95,7 @@ def detect_voice(
     if voiced is not None:  # periodic frames a little above the floor continue a segment
         weak |= voiced & (above >= voiced_offset_db) & (e >= min_level_db)
     segs = []
-    for a, b in _runs(weak):
+    for a, b in runs(weak):
         if strong[a:b].any():
             segs.append((a * hop_s, b * hop_s))
     segs = merge_segments(np.array(segs).reshape(-1, 2), min_gap_s=min_gap_s, min_segment_s=min_segment_s)

@@ -11,14 +11,11 @@ import numpy as np
 import pandas as pd
 
 from extract.features.aggregate import events_per_minute
+from extract.config import EpisodesConfig
 from extract.features.dictionary import FeatureSpec
-
-
-def runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """(start, stop) index pairs of the runs of True in a boolean (n,) array."""
-    m = np.concatenate([[False], np.asarray(mask, bool), [False]])
-    edges = np.flatnonzero(np.diff(m.astype(int)))
-    return list(zip(edges[::2], edges[1::2]))
+from extract.features.family import ClipBundle, FeatureFamily
+from extract.intervals import runs
+from extract.vocab import ACTIVITY, AFFECTION, CONTROL, FACIAL, POSITION, TURN_TAKING
 
 
 def _col(table: pd.DataFrame, name: str) -> np.ndarray:
@@ -43,8 +40,8 @@ def _onsets(flag: np.ndarray, t: np.ndarray, min_s: float) -> list[float]:
     return [t[a] for a, b in runs(flag == 1.0) if t[min(b, len(t)) - 1] - t[a] >= min_s - 1e-9]
 
 
-def episode_features(table: pd.DataFrame, cfg) -> tuple[dict[str, float], list[str]]:
-    """frames table -> ({episodes.* / smile.* / proximity.* feature: value}, notes). cfg: EpisodesConfig."""
+def episode_features(table: pd.DataFrame, cfg: EpisodesConfig) -> tuple[dict[str, float], list[str]]:
+    """frames table -> ({episodes.* / smile.* / proximity.* feature: value}, notes)."""
     t = table["t_s"].to_numpy(float)
     n = len(t)
     f: dict[str, float] = {}
@@ -115,8 +112,8 @@ def _pair_onsets(a_on: list[float], i_on: list[float], window: float) -> list[tu
     return pairs
 
 
-def episode_specs() -> list[FeatureSpec]:
-    F, P, A, T, C, ACT = "facial expression", "position & body contact", "affection & arousal", "turn-taking contingencies", "control", "choice of activity"
+def episode_specs(cfg=None) -> list[FeatureSpec]:
+    F, P, A, T, C, ACT = FACIAL, POSITION, AFFECTION, TURN_TAKING, CONTROL, ACTIVITY
     smile_src, dist_src = "frames.parquet `adult.smile`, `infant.smile`", "frames.parquet `dyad.distance_adult_fw`, `t_s`"
     smiling = "smiling = smile index >= episodes.smile_rise_fw above the role's 10th percentile"
     return [
@@ -139,3 +136,10 @@ def episode_specs() -> list[FeatureSpec]:
         FeatureSpec("activity.bursts.per_min", "1/min", "onsets of large movement (either person's motion energy >= episodes.burst_motion for >= episodes.min_episode_s) per minute: changes of activity",
                     "frames.parquet `adult.motion_energy`, `infant.motion_energy`", ACT, "Ramseyer & Tschacher 2011 (motion energy analysis)"),
     ]
+
+
+def _compute(bundle: ClipBundle, cfg) -> tuple[dict[str, float], list[str]]:
+    return episode_features(bundle.frames, cfg.episodes)
+
+
+FAMILY = FeatureFamily("episodes", specs=episode_specs, compute=_compute)

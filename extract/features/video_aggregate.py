@@ -11,13 +11,13 @@ import pandas as pd
 
 from extract.features.aggregate import STATS, summarise
 from extract.features.dictionary import FeatureSpec
+from extract.features.family import ClipBundle, FeatureFamily
 from extract.video.columns import FRAME_COLUMNS, ROLES
+from extract.vocab import CARE_ASPECTS
 
 MIN_VALID_FRAMES = 10  # fewer valid frames than this: the statistic is NaN with a QC note
 
-FACE, VOCAL, POSITION, AFFECT, TURNS, CONTROL, ACTIVITY = (
-    "facial expression", "vocal expression", "position & body contact", "affection & arousal",
-    "turn-taking contingencies", "control", "choice of activity")
+FACE, VOCAL, POSITION, AFFECT, TURNS, CONTROL, ACTIVITY = CARE_ASPECTS
 
 # frame measure -> (family, aspect, stats)
 _ROLE_SIGNALS = {
@@ -79,7 +79,7 @@ def video_aggregates(table: pd.DataFrame, *, min_valid: int = MIN_VALID_FRAMES) 
     return features, notes
 
 
-def video_aggregate_specs() -> list[FeatureSpec]:
+def video_aggregate_specs(cfg=None) -> list[FeatureSpec]:
     units = {c.name: (c.unit, c.definition) for c in FRAME_COLUMNS}
     specs = []
     for col, name, aspect, stats, measure in _targets():
@@ -93,3 +93,10 @@ def video_aggregate_specs() -> list[FeatureSpec]:
                                  f"frames.parquet `{role}.face_found`", "general"))
     specs.append(FeatureSpec("clip.video.duration_s", "s", "time from first to last analysis frame", "frames.parquet `t_s`", "general"))
     return specs
+
+
+def _compute(bundle: ClipBundle, cfg) -> tuple[dict[str, float], list[str]]:
+    return video_aggregates(bundle.frames)
+
+
+FAMILY = FeatureFamily("video", specs=video_aggregate_specs, compute=_compute)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-ROLES = ("adult", "infant")
+from extract.vocab import ROLES
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from extract.video.roles import RoleResult
+from extract.vocab import ROLES
 
 
 def _share(col: pd.Series) -> float:
@@ -43,12 +44,12 @@ def video_qc(table: pd.DataFrame, *, roles: RoleResult, swap_repairs: int, dropp
             notes.append("no face found in any frame")
         return qc, notes
     t = thresholds
-    for role in ("adult", "infant"):
+    for role in ROLES:
         if qc[f"face_share_{role}"] < t.min_face_share:
             notes.append(f"{role} face found in {qc[f'face_share_{role}']:.0%} of frames (< {t.min_face_share:.0%})")
     if qc["face_share_both"] < t.min_both_share:
         notes.append(f"both faces found in {qc['face_share_both']:.0%} of frames (< {t.min_both_share:.0%})")
-    for role in ("adult", "infant"):
+    for role in ROLES:
         if qc[f"face_share_{role}"] > 0 and qc[f"pose_share_{role}"] < t.min_pose_share:
             notes.append(f"{role} body pose found in {qc[f'pose_share_{role}']:.0%} of frames (< {t.min_pose_share:.0%})")
     if not np.isnan(roles.confidence) and roles.confidence < t.min_role_confidence:

@@ -3,7 +3,7 @@
 import ctypes
 import os
 
-from extract.executors import run_local
+from extract.batch.executors import run_local
 
 
 def _square_or_segfault(item: int) -> int:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from batch_fixtures import make_batch, tree_digest
 
-from extract.shards import parse_shard, shard_of
+from extract.batch.shards import parse_shard, shard_of
 from models.cli import main
 
 BIN = Path(sys.executable).parent

@@ -2,7 +2,7 @@
 
 import pytest
 
-from extract.inputs import InputError, collect_inputs, safe_clip_id
+from extract.batch.inputs import InputError, collect_inputs, safe_clip_id
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ def _child(tail: str) -> subprocess.CompletedProcess:
     lines = CHATTER[:2] + REAL[:1] + CHATTER[2:] + REAL[1:]
     code = (
         "import os, sys\n"
-        "from extract.video.native_quiet import filter_stderr_chatter\n"
+        "from extract.batch.native_quiet import filter_stderr_chatter\n"
         "filter_stderr_chatter()\n"
         f"for line in {lines!r}:\n"
         "    os.write(2, (line + '\\n').encode())\n"

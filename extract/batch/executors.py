@@ -30,7 +30,7 @@ ResultHook = Callable[[Any, Any, str | None], None]  # (item, result or None, cr
 def _init_worker() -> None:
     import cv2
 
-    from extract.video.native_quiet import filter_stderr_chatter
+    from extract.batch.native_quiet import filter_stderr_chatter
 
     cv2.setNumThreads(1)
     filter_stderr_chatter()

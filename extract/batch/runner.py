@@ -1,7 +1,7 @@
 """Batches: many clips, in parallel, resumable, shardable; then the run-level tables.
 
 Every clip's outputs are written atomically and sealed by a completion marker (see
-`extract.completion`), so a run killed at any moment and run again gives the same outputs
+`extract.batch.completion`), so a run killed at any moment and run again gives the same outputs
 as an uninterrupted run. `qc.csv` and `features.csv` are assembled from the markers, in
 input order, so they do not depend on which worker finished first.
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import time
 import uuid
 from dataclasses import dataclass
@@ -19,19 +18,19 @@ from typing import Callable
 
 import pandas as pd
 
-from extract.completion import clip_dir, input_fingerprint, is_current, read_marker, reset, write_marker
+from extract.batch.completion import clip_dir, input_fingerprint, is_current, read_marker, reset, write_marker
+from extract.batch.executors import run_dask, run_local
+from extract.batch.inputs import MANIFEST_META, ClipInput, InputError, collect_inputs
+from extract.batch.pipeline import extract_clip
+from extract.batch.runlog import RunLog
+from extract.batch.shards import select_shard
 from extract.config import Config
-from extract.executors import run_dask, run_local
+from extract.outputs import atomic_path, write_csv, write_json
 
 # Batch workers decode with one FFmpeg thread when video.decoder_threads is 0 (auto): N workers
 # then use N cores, and outputs never depend on --jobs or the backend (frame threading can
-# yield a different last frame from a truncated file). Read by extract/video/run.py.
-DECODER_THREADS_ENV = "DYADSCOPE_DECODER_THREADS"
-from extract.inputs import MANIFEST_META, ClipInput, InputError, collect_inputs
-from extract.outputs import atomic_path, write_csv, write_json
-from extract.pipeline import extract_clip
-from extract.runlog import RunLog
-from extract.shards import select_shard
+# yield a different last frame from a truncated file).
+WORKER_DECODER_THREADS = 1
 
 CRASH_FILE = "crash.json"
 INPUTS_FILE = "inputs.csv"
@@ -49,12 +48,11 @@ class BatchOptions:
 
 def _process(clip: ClipInput, *, out_dir: Path, cfg: Config) -> dict:
     """Worker task: redo one clip from an empty folder and seal it. Returns its run record."""
-    os.environ.setdefault(DECODER_THREADS_ENV, "1")
     started = time.perf_counter()
     folder = clip_dir(out_dir, clip.clip_id)
     reset(folder)
     try:
-        qc = extract_clip(clip, out_dir, cfg)
+        qc = extract_clip(clip, out_dir, cfg, decoder_threads=WORKER_DECODER_THREADS)
     except Exception as exc:  # a bug, not a bad file: the clip fails, the run goes on
         qc = {"clip_id": clip.clip_id, "path": str(clip.path), "status": "failed", "error": f"{type(exc).__name__}: {exc}"}
     qc.pop("seconds", None)  # timings go to run.jsonl; tables must not change between runs
