@@ -18,6 +18,13 @@ class MediaPipeSolutions:
     """Face detection on whole frames (plus a short-range second pass on demand), face mesh and
     pose on crops, one tracker per slot."""
 
+    @classmethod
+    def from_config(cls, faces, pose) -> MediaPipeSolutions:
+        """From the faces (detector range, confidences) and pose (confidence) config sections."""
+        return cls(detector_range=faces.detector_range, min_detection_confidence=faces.min_detection_confidence,
+                   min_mesh_confidence=faces.min_mesh_confidence, min_pose_confidence=pose.min_confidence,
+                   refine_landmarks=True)
+
     def __init__(self, *, detector_range: str = "full", min_detection_confidence: float = 0.5,
                  min_mesh_confidence: float = 0.5, min_pose_confidence: float = 0.5, refine_landmarks: bool = True):
         import mediapipe as mp  # noqa: PLC0415 - the only mediapipe import in the project

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
+from extract.config import TrackingConfig
 from extract.video.appearance import histogram_distance
 
 BIG = 1e6
@@ -69,6 +70,13 @@ class Tracker:
         self.hist_momentum = hist_momentum
         self.tracks: list[Track] = []
         self._next_id = 0
+
+    @classmethod
+    def from_config(cls, cfg: TrackingConfig, *, fps: float) -> Tracker:
+        """One track more than tracking.max_people (room for a phantom); tracking.max_missed_s at `fps` analysis frames."""
+        return cls(max_tracks=cfg.max_people + 1, max_missed=int(round(cfg.max_missed_s * fps)), gate_fw=cfg.gate_fw,
+                   gate_growth_fw=cfg.gate_growth_fw, max_size_ratio=cfg.max_size_ratio,
+                   appearance_weight=cfg.appearance_weight, size_weight=cfg.size_weight)
 
     def update(self, det_boxes: np.ndarray, det_hists: np.ndarray, *, aspect: float,
                may_open: np.ndarray | None = None) -> dict[int, int]:
