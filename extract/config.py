@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from extract.errors import ConfigError
 
@@ -192,6 +192,27 @@ class ModelsConfig(_Section):
     importance_repeats: int = Field(3, ge=1)
     learning_curve_steps: int = Field(5, ge=2)
 
+    @model_validator(mode="after")
+    def _consistent(self) -> ModelsConfig:
+        problem = models_config_problem(self)
+        if problem:
+            raise ValueError(problem)
+        return self
+
+
+def models_config_problem(mc: ModelsConfig) -> str | None:
+    """What is inconsistent in the models section beyond the field types (bands, threshold,
+    review target), or None. A validator of ModelsConfig, so every command fails at config load."""
+    if len(mc.band_names) != len(mc.band_upper) or not mc.band_names:
+        return f"models.band_names ({len(mc.band_names)}) and models.band_upper ({len(mc.band_upper)}) must have the same length"
+    if list(mc.band_upper) != sorted(set(mc.band_upper)) or mc.band_upper[-1] != mc.score_max or mc.band_upper[0] < mc.score_min:
+        return f"models.band_upper {list(mc.band_upper)} must increase and end at models.score_max ({mc.score_max:g})"
+    if not mc.score_min <= mc.intervention_max < mc.score_max:
+        return f"models.intervention_max {mc.intervention_max:g} is outside {mc.score_min:g}..{mc.score_max:g}"
+    if mc.review_target not in mc.targets:
+        return f"models.review_target {mc.review_target!r} is not one of models.targets {list(mc.targets)}"
+    return None
+
 
 class SyncConfig(_Section):
     fs: float = Field(10.0, gt=0)
@@ -259,6 +280,8 @@ def _describe(err: dict) -> str:
     key = ".".join(str(p) for p in err["loc"])
     if err["type"] == "extra_forbidden":
         return f"unknown key '{key}'"
+    if err["type"] == "value_error" and err.get("ctx", {}).get("error") is not None:  # a cross-field validator: its message names the keys
+        return str(err["ctx"]["error"])
     return f"key '{key}': {err['msg']} (got {err.get('input')!r})"
 
 

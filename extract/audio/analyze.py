@@ -61,10 +61,9 @@ def analyze_audio(samples: np.ndarray, *, sample_rate: int, cfg: AudioConfig = A
     """
     y = np.asarray(samples, dtype=np.float32)
     duration = len(y) / sample_rate
-    v, p, s = cfg.vad, cfg.pitch, cfg.speaker
+    v, s = cfg.vad, cfg.speaker
     frames = frame_features(y, sample_rate=sample_rate, hop_s=v.hop_s)
-    pitch = track_pitch(y, sample_rate=sample_rate, hop_s=v.hop_s, fmin_hz=p.fmin_hz, fmax_hz=p.fmax_hz,
-                        threshold=p.threshold, voicing_threshold=p.voicing_threshold)
+    pitch = track_pitch(y, sample_rate=sample_rate, hop_s=v.hop_s, cfg=cfg.pitch)
     segs, floor = detect_voice(
         frames.band_db, hop_s=frames.hop_s, onset_db=v.onset_db, offset_db=v.offset_db, min_level_db=v.min_level_db,
         floor_window_s=v.floor_window_s, floor_percentile=v.floor_percentile, min_segment_s=v.min_segment_s,
@@ -73,9 +72,7 @@ def analyze_audio(samples: np.ndarray, *, sample_rate: int, cfg: AudioConfig = A
     )
     mouths = mouth_z(frames.times_s, video)
     mouth = np.zeros(len(frames.times_s)) if mouths is None else s.mouth_weight * (mouths["infant"] - mouths["adult"])
-    rule = VoiceRule(boundary_hz=s.boundary_hz, slope_per_st=s.slope_per_st, centroid_ref_hz=s.centroid_ref_hz,
-                     centroid_per_octave=s.centroid_per_octave, aperiodicity_ref=s.aperiodicity_ref,
-                     aperiodicity_weight=s.aperiodicity_weight)
+    rule = VoiceRule.from_config(s)
     # speaker evidence only from frames a segment could start on (onset_db above the noise
     # floor): weaker frames are mostly noise, which the rule would read as cry (VoiceRule.frame_evidence)
     evidence = rule.frame_evidence(frames, pitch, reliable=frames.band_db - floor >= v.onset_db) + mouth

@@ -78,9 +78,7 @@ def load_labels(label: str | Path, *, media_dir: str | Path | None = None,
 def labelled_features(samples: np.ndarray, labels: pd.DataFrame, *, sample_rate: int, cfg: AudioConfig = AudioConfig()) -> pd.DataFrame:
     """describe_segments table (k rows) of the labelled segments, with their `speaker` column."""
     frames = frame_features(samples, sample_rate=sample_rate, hop_s=cfg.vad.hop_s)
-    p = cfg.pitch
-    pitch = track_pitch(samples, sample_rate=sample_rate, hop_s=cfg.vad.hop_s, fmin_hz=p.fmin_hz, fmax_hz=p.fmax_hz,
-                        threshold=p.threshold, voicing_threshold=p.voicing_threshold)
+    pitch = track_pitch(samples, sample_rate=sample_rate, hop_s=cfg.vad.hop_s, cfg=cfg.pitch)
     table = describe_segments(labels[["start_s", "end_s"]].to_numpy(), frames=frames, pitch=pitch)
     table["speaker"] = labels.speaker.to_numpy()
     return table

@@ -28,6 +28,7 @@ from sklearn.preprocessing import StandardScaler
 from extract.audio.frames import FrameFeatures
 from extract.audio.pitch import PitchTrack, hz_to_st
 from extract.audio.segment_features import classifier_matrix
+from extract.config import SpeakerConfig
 from extract.intervals import runs
 from extract.vocab import ROLES, partner
 
@@ -45,13 +46,21 @@ class VoiceRule:
     The F0 term counts only where F0 is known (voiced frames); per segment it is scaled down
     when less than `reliable_voiced_share` of the segment is voiced (F0 then unreliable)."""
 
-    boundary_hz: float = 300.0
-    slope_per_st: float = 0.5
-    centroid_ref_hz: float = 900.0
-    centroid_per_octave: float = 2.0
-    aperiodicity_ref: float = 0.45
-    aperiodicity_weight: float = 8.0
+    boundary_hz: float
+    slope_per_st: float
+    centroid_ref_hz: float
+    centroid_per_octave: float
+    aperiodicity_ref: float
+    aperiodicity_weight: float
     reliable_voiced_share: float = 0.5
+
+    @classmethod
+    def from_config(cls, cfg: SpeakerConfig | None = None) -> VoiceRule:
+        """The rule with the audio.speaker section's parameters (default config when None)."""
+        cfg = cfg if cfg is not None else SpeakerConfig()
+        return cls(boundary_hz=cfg.boundary_hz, slope_per_st=cfg.slope_per_st, centroid_ref_hz=cfg.centroid_ref_hz,
+                   centroid_per_octave=cfg.centroid_per_octave, aperiodicity_ref=cfg.aperiodicity_ref,
+                   aperiodicity_weight=cfg.aperiodicity_weight)
 
     def _rest(self, centroid_hz: np.ndarray, aperiodicity: np.ndarray) -> np.ndarray:
         c = self.centroid_per_octave * np.log2(np.maximum(centroid_hz, 1.0) / self.centroid_ref_hz)
@@ -194,7 +203,7 @@ def segment_mean(evidence: np.ndarray, segments: np.ndarray, *, hop_s: float) ->
 
 
 def attribute(table: pd.DataFrame, *, mouth_logodds: np.ndarray, model: "VoiceClassifier | None" = None,
-              rule: VoiceRule = VoiceRule()) -> pd.DataFrame:
+              rule: VoiceRule | None = None) -> pd.DataFrame:
     """Speaker and confidence per row of a describe_segments table (k rows).
 
     mouth_logodds: (k,) visual log-odds of infant per segment (zeros without video);
@@ -203,6 +212,7 @@ def attribute(table: pd.DataFrame, *, mouth_logodds: np.ndarray, model: "VoiceCl
     p_infant, acoustic_logodds, mouth_logodds.
     """
     out = table.copy()
+    rule = rule if rule is not None else VoiceRule.from_config()
     acoustic = model.decision_function(table) if model is not None and len(table) else rule.segment_evidence(table)
     z = acoustic + np.asarray(mouth_logodds, dtype=float)
     p = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
