@@ -42,24 +42,34 @@ def _cmd_probe(args) -> int:
     return 1 if failed else 0
 
 
-def _progress(total: int):
-    """tqdm bar on a terminal; plain log lines otherwise (cluster logs)."""
+def _progress(total: int | None, unit: str = "clip"):
+    """A progress hook (extract.progress) drawn as a tqdm bar on a terminal; plain log lines
+    otherwise (cluster logs). Returns (bar, hook)."""
     from tqdm import tqdm
 
-    bar = tqdm(total=total, unit="clip", disable=not sys.stderr.isatty())
-    done = failures = 0
+    bar = tqdm(total=total, unit=unit, disable=not sys.stderr.isatty())
+    failures = 0
 
-    def on_clip(clip, record):
-        nonlocal done, failures
-        done += 1
-        failures += record["status"] == "failed"
+    def hook(step, artifact=None, *, completed=None, total=None):
+        nonlocal failures
+        if total is not None and bar.total != total:
+            bar.total = total
         bar.update(1)
-        bar.set_postfix(failed=failures)
-        if bar.disable:
-            how = "up to date, skipped" if record["skipped"] else f"{record['seconds'] or 0:.1f}s"
-            log.info("[%d/%d] %s %s (%s) %s", done, total, clip.clip_id, record["status"], how, record["error"])
+        if step == "clip":
+            failures += artifact["status"] == "failed"
+            bar.set_postfix(failed=failures)
+        if not bar.disable:
+            return
+        if step == "clip":
+            how = "up to date, skipped" if artifact["skipped"] else f"{artifact['seconds'] or 0:.1f}s"
+            log.info("[%d/%d] %s %s (%s) %s", completed, total, artifact["clip_id"], artifact["status"], how,
+                     artifact["error"])
+        elif step == "render":
+            log.info("[%d/%d] rendered %s", completed, total, artifact)
+        else:
+            log.info("[%s/%s] %s %s", completed, total, step, artifact)
 
-    return bar, on_clip
+    return bar, hook
 
 
 def _summary(qc, out: Path, what: str) -> int:
@@ -89,9 +99,9 @@ def _cmd_extract(args) -> int:
     clips = collect_inputs(args.inputs)
     if not clips:
         raise DyadscopeError("no clips found in " + " ".join(map(str, args.inputs)))
-    bar, on_clip = _progress(len(select_shard(clips, *options.shard)) if options.shard else len(clips))
+    bar, hook = _progress(len(select_shard(clips, *options.shard)) if options.shard else len(clips))
     with bar:
-        qc = run_batch(clips, args.out, cfg, options=options, on_clip=on_clip)
+        qc = run_batch(clips, args.out, cfg, options=options, hook=hook)
     what = "clips/<clip_id>/; run 'dyadscope merge' after all shards" if options.shard else "qc.csv, features.csv, clips/<clip_id>/, run.jsonl"
     return _summary(qc, args.out, what)
 
@@ -114,9 +124,6 @@ def _cmd_merge(args) -> int:
 def _cmd_render_samples(args) -> int:
     from extract.render.cohort import render_cohort, spread_sensitivities
 
-    def progress(done, total, clip_id):
-        log.info("[%d/%d] rendered %s", done, total, clip_id)
-
     spread = None
     if args.spread:
         try:
@@ -126,8 +133,10 @@ def _cmd_render_samples(args) -> int:
         if not 0 <= low <= high <= 1:
             raise DyadscopeError(f"--spread {args.spread}: need 0 <= LOW <= HIGH <= 1")
         spread = spread_sensitivities(args.dyads, low, high, seed=args.seed)
-    render_cohort(args.out, n_dyads=args.dyads, sensitivities=spread, duration_s=args.duration, seed=args.seed,
-                  progress=progress, jobs=args.jobs)
+    bar, hook = _progress(None, unit="clip")
+    with bar:
+        render_cohort(args.out, n_dyads=args.dyads, sensitivities=spread, duration_s=args.duration, seed=args.seed,
+                      progress=hook, jobs=args.jobs)
     print(f"rendered sample cohort in {Path(args.out).resolve()}")
     return 0
 

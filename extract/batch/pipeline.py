@@ -9,7 +9,6 @@ import logging
 import time
 import warnings
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -21,12 +20,12 @@ from extract.features.registry import compute_features
 from extract.batch.inputs import ClipInput
 from extract.media import probe, read_audio
 from extract.outputs import write_json, write_parquet
+from extract.progress import ProgressHook
 from extract.provenance import provenance
 from extract.video.run import video_signals
 
 log = logging.getLogger(__name__)
 
-FrameHook = Callable[[int], None]
 
 
 def _audio_qc(path: Path, cfg: Config, *, clip_dir: Path, clip_id: str,
@@ -47,16 +46,16 @@ def _audio_qc(path: Path, cfg: Config, *, clip_dir: Path, clip_id: str,
     return {**qc, **analysis.qc}, analysis.features, analysis.notes, segments_as_written(analysis.segments)
 
 
-def _video_table(clip: ClipInput, clip_dir: Path, cfg: Config, on_frame: FrameHook | None,
+def _video_table(clip: ClipInput, clip_dir: Path, cfg: Config, hook: ProgressHook | None,
                  decoder_threads: int) -> tuple[pd.DataFrame, dict, list[str]]:
     """Video signals (extract.video): the role-prefixed frame table, QC figures, QC warnings."""
     overlay = clip_dir / "overlay.mp4" if cfg.overlay.enabled else None
-    result = video_signals(clip.path, cfg, infant_side=clip.meta.get("infant_side") or None, on_frame=on_frame,
+    result = video_signals(clip.path, cfg, infant_side=clip.meta.get("infant_side") or None, hook=hook,
                            overlay_path=overlay, decoder_threads=decoder_threads)
     return result.table, result.qc, result.notes
 
 
-def extract_clip(clip: ClipInput, out_dir: Path, cfg: Config, *, on_frame: FrameHook | None = None,
+def extract_clip(clip: ClipInput, out_dir: Path, cfg: Config, *, hook: ProgressHook | None = None,
                  decoder_threads: int = 0) -> dict:
     """Process one clip into `out_dir/clips/<clip_id>/`. Returns its QC row; never raises
     for a bad input file (the row says `failed` and why). decoder_threads: FFmpeg threads
@@ -73,7 +72,7 @@ def extract_clip(clip: ClipInput, out_dir: Path, cfg: Config, *, on_frame: Frame
             qc.update(duration_s=info.duration_s, has_video=info.video is not None, has_audio=info.audio is not None)
             clip_dir = out_dir / "clips" / clip.clip_id
             if info.video is not None:
-                table, video_qc, video_notes = _video_table(clip, clip_dir, cfg, on_frame, decoder_threads)
+                table, video_qc, video_notes = _video_table(clip, clip_dir, cfg, hook, decoder_threads)
                 qc.update(video_qc)
                 notes.extend(video_notes)
                 span = table.t_s.iloc[-1] - table.t_s.iloc[0] if len(table) > 1 else 0.0

@@ -14,18 +14,17 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
-
 import pandas as pd
 
 from extract.batch.completion import clip_dir, input_fingerprint, is_current, read_marker, reset, write_marker
-from extract.batch.executors import run_dask, run_local
+from extract.batch.executors import TaskOutcome, run_dask, run_local
 from extract.batch.inputs import MANIFEST_META, ClipInput, InputError, collect_inputs
 from extract.batch.pipeline import extract_clip
 from extract.batch.runlog import RunLog
 from extract.batch.shards import select_shard
 from extract.config import Config
 from extract.outputs import atomic_path, write_csv, write_json
+from extract.progress import ProgressHook
 
 # Batch workers decode with one FFmpeg thread when video.decoder_threads is 0 (auto): N workers
 # then use N cores, and outputs never depend on --jobs or the backend (frame threading can
@@ -34,7 +33,6 @@ WORKER_DECODER_THREADS = 1
 
 CRASH_FILE = "crash.json"
 INPUTS_FILE = "inputs.csv"
-ClipHook = Callable[[ClipInput, dict], None]  # (clip, record with status, seconds, error, skipped)
 
 
 @dataclass(frozen=True)
@@ -113,9 +111,13 @@ def merge_outputs(out_dir: str | Path) -> pd.DataFrame:
 
 
 def run_batch(
-    clips: list[ClipInput], out_dir: str | Path, cfg: Config, *, options: BatchOptions = BatchOptions(), on_clip: ClipHook | None = None
+    clips: list[ClipInput], out_dir: str | Path, cfg: Config, *, options: BatchOptions = BatchOptions(),
+    hook: ProgressHook | None = None,
 ) -> pd.DataFrame:
     """Extract `clips` into `out_dir`; returns the QC table of the clips this run covered.
+
+    hook("clip", record, completed=k, total=n) after each clip of the run (skipped ones too);
+    record: clip_id, status, error, seconds, skipped.
 
     Up-to-date clips are skipped unless `options.force`. A shard run writes only its clips'
     folders and `run.shard-i-of-N.jsonl`; `dyadscope merge` then writes the tables."""
@@ -126,23 +128,30 @@ def run_batch(
     log_name = f"run.shard-{options.shard[0]}-of-{options.shard[1]}.jsonl" if options.shard else "run.jsonl"
     runlog = RunLog(out_dir / log_name, run_id=uuid.uuid4().hex[:12])
     todo = []
+    done = 0
+
+    def report(clip: ClipInput, record: dict) -> None:
+        nonlocal done
+        done += 1
+        if hook:
+            hook("clip", {"clip_id": clip.clip_id, **record}, completed=done, total=len(selected))
+
     for clip in selected:
         if not options.force and is_current(clip_dir(out_dir, clip.clip_id), clip.path, cfg.hash()):
             record = {"status": read_marker(clip_dir(out_dir, clip.clip_id))["qc"]["status"], "error": "", "seconds": 0.0, "skipped": True}
             runlog.record(clip_id=clip.clip_id, config_hash=cfg.hash(), **record)
-            if on_clip:
-                on_clip(clip, record)
+            report(clip, record)
         else:
             todo.append(clip)
 
-    def on_result(clip: ClipInput, record: dict | None, crash: str | None) -> None:
+    def on_result(step: str, outcome: TaskOutcome, **_) -> None:
+        clip, record, crash = outcome
         if crash is not None:
             _record_crash(clip, out_dir, crash)
             record = {"status": "failed", "error": crash, "seconds": None}
         record = {**record, "skipped": False}
         runlog.record(clip_id=clip.clip_id, config_hash=cfg.hash(), **record)
-        if on_clip:
-            on_clip(clip, record)
+        report(clip, record)
 
     task = functools.partial(_process, out_dir=out_dir.resolve(), cfg=cfg)
     if options.backend == "dask":

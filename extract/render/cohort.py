@@ -14,10 +14,11 @@ import logging
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Sequence
 
 import numpy as np
 
+from extract.progress import ProgressHook
 from extract.render.clip import render_clip
 from extract.render.script import build_script
 
@@ -106,7 +107,7 @@ def render_cohort(
     fps: int = 25,
     size: tuple[int, int] = (640, 360),
     snr_db_range: tuple[float, float] | None = (18.0, 30.0),
-    progress: Callable[[int, int, str], None] | None = None,
+    progress: ProgressHook | None = None,
     jobs: int = 1,
 ) -> Path:
     """Render n_dyads x len(timepoints) clips into `out_dir`/clips with truth sidecars, and write
@@ -116,7 +117,7 @@ def render_cohort(
     library versions). sensitivities: trait sensitivity (0..1) per dyad in place of the group
     draws (same length as n_dyads; the per-timepoint change is still added). snr_db_range:
     background-noise SNR drawn per clip (None: no noise). progress: called as
-    progress(done, total, clip_id) after each clip. jobs: clips rendered in parallel processes
+    progress("render", clip_id, completed=done, total=total) after each clip. jobs: clips rendered in parallel processes
     (the result does not depend on it).
     """
     if sensitivities is not None and len(sensitivities) != n_dyads:
@@ -156,7 +157,7 @@ def render_cohort(
     def finished(done: int, clip_id: str) -> None:
         log.info("cohort: %d/%d %s (sensitivity %.2f)", done, len(plan), clip_id, sens_of[clip_id])
         if progress is not None:
-            progress(done, len(plan), clip_id)
+            progress("render", clip_id, completed=done, total=len(plan))
 
     if jobs > 1:  # own spawned pool: leaves the batch's reusable loky executor alone
         with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Callable
 
 from extract.media import iter_frames
+from extract.progress import ProgressHook
 from extract.video.extractor import VideoExtractor, VideoResult
 from extract.video.overlay import write_overlay
 from extract.video.roles import SIDES
@@ -20,12 +20,12 @@ def _frames(path: Path, cfg, threads: int):
                        threads=threads, skip_nonref=cfg.video.skip_nonref_frames)
 
 
-def video_signals(path: str | Path, cfg, *, infant_side: str | None = None, on_frame: Callable[[int], None] | None = None,
+def video_signals(path: str | Path, cfg, *, infant_side: str | None = None, hook: ProgressHook | None = None,
                   overlay_path: str | Path | None = None, backend=None, decoder_threads: int = 0) -> VideoResult:
     """The role-prefixed frame table, QC figures and warnings for the clip at `path`.
 
     infant_side: per-clip override of cfg.roles.infant_side (a manifest column); an unknown
-    value is ignored with a warning in the result's notes. decoder_threads: FFmpeg threads
+    value is ignored with a warning in the result's notes. hook("frame", completed=k) after each analysis frame. decoder_threads: FFmpeg threads
     when cfg.video.decoder_threads is 0 (auto); 0 lets FFmpeg decide (batch workers pass 1)."""
     path = Path(path)
     threads = cfg.video.decoder_threads or decoder_threads
@@ -36,8 +36,8 @@ def video_signals(path: str | Path, cfg, *, infant_side: str | None = None, on_f
     with VideoExtractor.from_config(cfg, keep_landmarks=overlay_path is not None, backend=backend) as extractor:
         for frame in _frames(path, cfg, threads):
             extractor.process(frame.image, t_s=frame.t_s, source_frame=frame.source_index)
-            if on_frame:
-                on_frame(frame.index)
+            if hook:
+                hook("frame", None, completed=frame.index + 1)
         result = extractor.finish(infant_side=infant_side)
     result.notes[:0] = notes
     if overlay_path is not None:
