@@ -35,7 +35,7 @@ def test_train_screen_validate_report_suggest(files, capsys):
     predictions = pd.read_csv(f / "screen" / "predictions.csv")
     assert list(predictions.columns[:7]) == ["clip_id", "target", "predicted", "lower", "upper", "band", "p_intervention"]
     assert set(predictions.target) == {"dyadic_synchrony", "infant_cooperative"}
-    assert ((predictions.lower <= predictions.predicted) | (predictions.upper >= predictions.predicted)).all()
+    assert ((predictions.lower <= predictions.predicted) & (predictions.predicted <= predictions.upper)).all()
     queue = pd.read_csv(f / "screen" / "review_queue.csv")
     assert list(queue.columns[:3]) == ["clip_id", "priority", "reasons"]
     assert queue.reasons.notna().all() and (queue.reasons.str.len() > 0).all()
