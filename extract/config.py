@@ -181,8 +181,14 @@ class ModelsConfig(_Section):
     interval_level: float = Field(0.9, gt=0, lt=1)
     outer_folds: int = Field(5, ge=2, le=20)
     inner_folds: int = Field(3, ge=2, le=20)
-    estimators: tuple[Literal["ridge", "elastic_net", "extra_trees"], ...] = ("ridge", "elastic_net", "extra_trees")
-    select_k: tuple[Annotated[int, Field(ge=1)] | Literal["all"], ...] = Field((5, 10, 20, "all"), min_length=1)
+    estimators: tuple[Literal["ridge", "elastic_net", "extra_trees"], ...] = (
+        "ridge",
+        "elastic_net",
+        "extra_trees",
+    )
+    select_k: tuple[Annotated[int, Field(ge=1)] | Literal["all"], ...] = Field(
+        (5, 10, 20, "all"), min_length=1
+    )
     max_missing_share: float = Field(0.5, ge=0, le=1)
     covariates: tuple[str, ...] = ()
     seed: int = 0
@@ -204,11 +210,23 @@ def models_config_problem(mc: ModelsConfig) -> str | None:
     """What is inconsistent in the models section beyond the field types (bands, threshold,
     review target), or None. A validator of ModelsConfig, so every command fails at config load."""
     if len(mc.band_names) != len(mc.band_upper) or not mc.band_names:
-        return f"models.band_names ({len(mc.band_names)}) and models.band_upper ({len(mc.band_upper)}) must have the same length"
-    if list(mc.band_upper) != sorted(set(mc.band_upper)) or mc.band_upper[-1] != mc.score_max or mc.band_upper[0] < mc.score_min:
-        return f"models.band_upper {list(mc.band_upper)} must increase and end at models.score_max ({mc.score_max:g})"
+        return (
+            f"models.band_names ({len(mc.band_names)}) and models.band_upper ({len(mc.band_upper)}) "
+            "must have the same length"
+        )
+    if (
+        list(mc.band_upper) != sorted(set(mc.band_upper))
+        or mc.band_upper[-1] != mc.score_max
+        or mc.band_upper[0] < mc.score_min
+    ):
+        return (
+            f"models.band_upper {list(mc.band_upper)} must increase and end at models.score_max "
+            f"({mc.score_max:g})"
+        )
     if not mc.score_min <= mc.intervention_max < mc.score_max:
-        return f"models.intervention_max {mc.intervention_max:g} is outside {mc.score_min:g}..{mc.score_max:g}"
+        return (
+            f"models.intervention_max {mc.intervention_max:g} is outside {mc.score_min:g}..{mc.score_max:g}"
+        )
     if mc.review_target not in mc.targets:
         return f"models.review_target {mc.review_target!r} is not one of models.targets {list(mc.targets)}"
     return None
@@ -280,7 +298,9 @@ def _describe(err: dict) -> str:
     key = ".".join(str(p) for p in err["loc"])
     if err["type"] == "extra_forbidden":
         return f"unknown key '{key}'"
-    if err["type"] == "value_error" and err.get("ctx", {}).get("error") is not None:  # a cross-field validator: its message names the keys
+    if (
+        err["type"] == "value_error" and err.get("ctx", {}).get("error") is not None
+    ):  # a cross-field validator: its message names the keys
         return str(err["ctx"]["error"])
     return f"key '{key}': {err['msg']} (got {err.get('input')!r})"
 

@@ -13,5 +13,6 @@ from typing import Any, Protocol
 
 
 class ProgressHook(Protocol):
-    def __call__(self, step: str, artifact: Any = None, *, completed: int | None = None,
-                 total: int | None = None) -> None: ...
+    def __call__(
+        self, step: str, artifact: Any = None, *, completed: int | None = None, total: int | None = None
+    ) -> None: ...

@@ -26,8 +26,15 @@ def segments_as_written(segments: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_audio_outputs(clip_dir: Path, analysis: AudioAnalysis, *, clip_id: str, media_path: Path | None,
-                        eaf: bool = False, rttm: bool = False) -> list[Path]:
+def write_audio_outputs(
+    clip_dir: Path,
+    analysis: AudioAnalysis,
+    *,
+    clip_id: str,
+    media_path: Path | None,
+    eaf: bool = False,
+    rttm: bool = False,
+) -> list[Path]:
     """Write `clip_dir`/segments.csv (always), vocal.eaf and vocal.rttm (when asked). Returns the paths."""
     clip_dir = Path(clip_dir)
     clip_dir.mkdir(parents=True, exist_ok=True)

@@ -67,7 +67,12 @@ def track_pitch(
     neighbourhood are unvoiced (0 keeps them).
     """
     cfg = cfg if cfg is not None else PitchConfig()
-    fmin_hz, fmax_hz, threshold, voicing_threshold = cfg.fmin_hz, cfg.fmax_hz, cfg.threshold, cfg.voicing_threshold
+    fmin_hz, fmax_hz, threshold, voicing_threshold = (
+        cfg.fmin_hz,
+        cfg.fmax_hz,
+        cfg.threshold,
+        cfg.voicing_threshold,
+    )
     hop = max(1, int(round(hop_s * sample_rate)))
     min_period = max(2, int(np.floor(sample_rate / fmax_hz)))
     max_period = int(np.ceil(sample_rate / fmin_hz))

@@ -26,8 +26,10 @@ WORKER_ENV = {
     "TF_NUM_INTEROP_THREADS": "1",
 }
 
+
 class TaskOutcome(NamedTuple):
-    """The artifact of a "task" progress step: the item, its result (None if it crashed) and the crash message."""
+    """The artifact of a "task" progress step: the item, its result (None if it crashed) and the crash
+    message."""
 
     item: Any
     result: Any
@@ -60,7 +62,9 @@ def _executor(width: int):
     return get_reusable_executor(max_workers=width, env=WORKER_ENV, initializer=_init_worker, timeout=60)
 
 
-def _drain(executor, task, queue: deque, width: int, on_result: _Reporter, alone: bool, suspects: deque) -> bool:
+def _drain(
+    executor, task, queue: deque, width: int, on_result: _Reporter, alone: bool, suspects: deque
+) -> bool:
     """Run items from `queue` with at most `width` in flight. Returns False once a worker
     died (the executor is then broken and must be replaced)."""
     from joblib.externals.loky.process_executor import BrokenProcessPool
@@ -114,7 +118,10 @@ def run_dask(task: Callable, items: Iterable, *, scheduler: str, on_result: Prog
     import joblib
     from distributed import Client
 
-    with Client(scheduler, timeout=30) as client, joblib.parallel_config(backend="dask", wait_for_workers_timeout=60):
+    with (
+        Client(scheduler, timeout=30) as client,
+        joblib.parallel_config(backend="dask", wait_for_workers_timeout=60),
+    ):
         log.info("dask cluster %s with %d workers", scheduler, len(client.scheduler_info()["workers"]))
         parallel = joblib.Parallel(n_jobs=-1, return_as="generator_unordered")
         for item, result in parallel(joblib.delayed(_tagged)(task, item) for item in items):

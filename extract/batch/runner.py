@@ -14,6 +14,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+
 import pandas as pd
 
 from extract.batch.completion import clip_dir, input_fingerprint, is_current, read_marker, reset, write_marker
@@ -52,11 +53,20 @@ def _process(clip: ClipInput, *, out_dir: Path, cfg: Config) -> dict:
     try:
         qc = extract_clip(clip, out_dir, cfg, decoder_threads=WORKER_DECODER_THREADS)
     except Exception as exc:  # a bug, not a bad file: the clip fails, the run goes on
-        qc = {"clip_id": clip.clip_id, "path": str(clip.path), "status": "failed", "error": f"{type(exc).__name__}: {exc}"}
+        qc = {
+            "clip_id": clip.clip_id,
+            "path": str(clip.path),
+            "status": "failed",
+            "error": f"{type(exc).__name__}: {exc}",
+        }
     qc.pop("seconds", None)  # timings go to run.jsonl; tables must not change between runs
     qc["config_hash"] = cfg.hash()
     write_marker(folder, qc=qc, fingerprint=input_fingerprint(clip.path), config_hash=cfg.hash())
-    return {"status": qc["status"], "error": qc.get("error", ""), "seconds": round(time.perf_counter() - started, 3)}
+    return {
+        "status": qc["status"],
+        "error": qc.get("error", ""),
+        "seconds": round(time.perf_counter() - started, 3),
+    }
 
 
 def _record_crash(clip: ClipInput, out_dir: Path, message: str) -> None:
@@ -73,7 +83,12 @@ def _qc_row(clip: ClipInput, out_dir: Path) -> dict:
     elif (folder / CRASH_FILE).exists():
         row = json.loads((folder / CRASH_FILE).read_text())
     else:
-        row = {"clip_id": clip.clip_id, "path": str(clip.path), "status": "missing", "error": "no outputs yet (not run, or its shard not run)"}
+        row = {
+            "clip_id": clip.clip_id,
+            "path": str(clip.path),
+            "status": "missing",
+            "error": "no outputs yet (not run, or its shard not run)",
+        }
     meta = {k: clip.meta[k] for k in MANIFEST_META if k in clip.meta}
     return {"clip_id": row["clip_id"], **meta, **{k: v for k, v in row.items() if k != "clip_id"}}
 
@@ -99,7 +114,10 @@ def _write_run_inputs(out_dir: Path, cfg: Config, clips: list[ClipInput]) -> Non
     """`config.yaml` and `inputs.csv` (a manifest of every clip of the run, for `merge`)."""
     with atomic_path(out_dir / "config.yaml") as tmp:
         tmp.write_text(f"# config_hash: {cfg.hash()}\n{cfg.to_yaml()}")
-    write_csv(out_dir / INPUTS_FILE, pd.DataFrame([{"clip_id": c.clip_id, "path": str(c.path), **c.meta} for c in clips]))
+    write_csv(
+        out_dir / INPUTS_FILE,
+        pd.DataFrame([{"clip_id": c.clip_id, "path": str(c.path), **c.meta} for c in clips]),
+    )
 
 
 def merge_outputs(out_dir: str | Path) -> pd.DataFrame:
@@ -111,7 +129,11 @@ def merge_outputs(out_dir: str | Path) -> pd.DataFrame:
 
 
 def run_batch(
-    clips: list[ClipInput], out_dir: str | Path, cfg: Config, *, options: BatchOptions = BatchOptions(),
+    clips: list[ClipInput],
+    out_dir: str | Path,
+    cfg: Config,
+    *,
+    options: BatchOptions = BatchOptions(),
     hook: ProgressHook | None = None,
 ) -> pd.DataFrame:
     """Extract `clips` into `out_dir`; returns the QC table of the clips this run covered.
@@ -138,7 +160,12 @@ def run_batch(
 
     for clip in selected:
         if not options.force and is_current(clip_dir(out_dir, clip.clip_id), clip.path, cfg.hash()):
-            record = {"status": read_marker(clip_dir(out_dir, clip.clip_id))["qc"]["status"], "error": "", "seconds": 0.0, "skipped": True}
+            record = {
+                "status": read_marker(clip_dir(out_dir, clip.clip_id))["qc"]["status"],
+                "error": "",
+                "seconds": 0.0,
+                "skipped": True,
+            }
             runlog.record(clip_id=clip.clip_id, config_hash=cfg.hash(), **record)
             report(clip, record)
         else:

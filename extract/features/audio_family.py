@@ -14,7 +14,9 @@ def audio_specs(cfg) -> list[FeatureSpec]:
     specs = []
     for row in audio_feature_dictionary(windows_s=tuple(cfg.audio.turns.windows_s)):
         ref = next((r for prefix, r in _REFS.items() if row["name"].startswith(prefix)), "")
-        specs.append(FeatureSpec(row["name"], row["unit"], row["definition"], "segments.csv", row["aspect"], ref))
+        specs.append(
+            FeatureSpec(row["name"], row["unit"], row["definition"], "segments.csv", row["aspect"], ref)
+        )
     return specs
 
 

@@ -40,7 +40,12 @@ def render_markdown(specs: list[FeatureSpec], *, title: str = "dyadscope feature
         group = sorted((s for s in specs if s.aspect == aspect), key=lambda s: s.name)
         if not group:
             continue
-        lines += [f"## {aspect} ({len(group)})", "", "| name | unit | definition | sources | reference |", "|---|---|---|---|---|"]
+        lines += [
+            f"## {aspect} ({len(group)})",
+            "",
+            "| name | unit | definition | sources | reference |",
+            "|---|---|---|---|---|",
+        ]
         lines += [f"| `{s.name}` | {s.unit} | {s.definition} | {s.sources} | {s.reference} |" for s in group]
         lines.append("")
     return "\n".join(lines)

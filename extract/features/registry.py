@@ -23,7 +23,8 @@ FAMILIES: tuple[FeatureFamily, ...] = (
 
 
 def all_feature_specs(cfg: Config | None = None) -> list[FeatureSpec]:
-    """Every feature the families can emit (and features.csv carries) under `cfg` (default config when None)."""
+    """Every feature the families can emit (and features.csv carries) under `cfg` (default config when
+    None)."""
     cfg = cfg if cfg is not None else Config()
     return [spec for family in FAMILIES for spec in family.specs(cfg)]
 
@@ -42,8 +43,9 @@ def compute_features(bundle: ClipBundle, cfg: Config | None = None) -> tuple[dic
     return features, notes
 
 
-def clip_features(table: pd.DataFrame | None, cfg: Config | None = None, *,
-                  segments: pd.DataFrame | None = None) -> tuple[dict[str, float], list[str]]:
+def clip_features(
+    table: pd.DataFrame | None, cfg: Config | None = None, *, segments: pd.DataFrame | None = None
+) -> tuple[dict[str, float], list[str]]:
     """The frame-based features of a frames.parquet table (+ segments) -> ({name: value}, notes)."""
     if table is None:
         return {}, []

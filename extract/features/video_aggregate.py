@@ -41,19 +41,31 @@ _DYAD_SIGNALS = {
     "dyad.touch": ("dyad.touch", POSITION, ("share",)),
     "dyad.mutual_facing": ("dyad.mutual_facing", ACTIVITY, ("share",)),
 }
-_STAT_TEXT = {"mean": "mean", "sd": "SD", "p10": "10th percentile", "p50": "median", "p90": "90th percentile",
-              "share": "share of valid frames with value 1 of"}
+_STAT_TEXT = {
+    "mean": "mean",
+    "sd": "SD",
+    "p10": "10th percentile",
+    "p50": "median",
+    "p90": "90th percentile",
+    "share": "share of valid frames with value 1 of",
+}
 _REF = {"motion_energy": "Ramseyer & Tschacher 2011 (motion energy analysis)"}
 
 
 def _targets() -> list[tuple[str, str, str, tuple[str, ...], str]]:
     """(column, feature base name, aspect, stats, measure) for every summarised signal."""
-    out = [(f"{role}.{m}", f"{fam}.{role}.{m}", aspect, stats, m) for m, (fam, aspect, stats) in _ROLE_SIGNALS.items() for role in ROLES]
+    out = [
+        (f"{role}.{m}", f"{fam}.{role}.{m}", aspect, stats, m)
+        for m, (fam, aspect, stats) in _ROLE_SIGNALS.items()
+        for role in ROLES
+    ]
     out += [(col, name, aspect, stats, col) for col, (name, aspect, stats) in _DYAD_SIGNALS.items()]
     return out
 
 
-def video_aggregates(table: pd.DataFrame, *, min_valid: int = MIN_VALID_FRAMES) -> tuple[dict[str, float], list[str]]:
+def video_aggregates(
+    table: pd.DataFrame, *, min_valid: int = MIN_VALID_FRAMES
+) -> tuple[dict[str, float], list[str]]:
     """frames.parquet table (n frames, role-prefixed columns) -> ({feature: value}, notes).
 
     A column that is absent counts as all-invalid (NaN features with a note)."""
@@ -86,12 +98,35 @@ def video_aggregate_specs(cfg=None) -> list[FeatureSpec]:
         unit, text = units[col]
         for stat in stats:
             u = "0..1" if stat == "share" else unit
-            specs.append(FeatureSpec(f"{name}.{stat}", u, f"{_STAT_TEXT[stat]} over valid frames of: {text}", f"frames.parquet `{col}`",
-                                     aspect, _REF.get(measure, "")))
+            specs.append(
+                FeatureSpec(
+                    f"{name}.{stat}",
+                    u,
+                    f"{_STAT_TEXT[stat]} over valid frames of: {text}",
+                    f"frames.parquet `{col}`",
+                    aspect,
+                    _REF.get(measure, ""),
+                )
+            )
     for role in ROLES:
-        specs.append(FeatureSpec(f"qc.{role}.face_found.share", "0..1", f"share of analysis frames in which the {role}'s face was found",
-                                 f"frames.parquet `{role}.face_found`", "general"))
-    specs.append(FeatureSpec("clip.video.duration_s", "s", "time from first to last analysis frame", "frames.parquet `t_s`", "general"))
+        specs.append(
+            FeatureSpec(
+                f"qc.{role}.face_found.share",
+                "0..1",
+                f"share of analysis frames in which the {role}'s face was found",
+                f"frames.parquet `{role}.face_found`",
+                "general",
+            )
+        )
+    specs.append(
+        FeatureSpec(
+            "clip.video.duration_s",
+            "s",
+            "time from first to last analysis frame",
+            "frames.parquet `t_s`",
+            "general",
+        )
+    )
     return specs
 
 

@@ -15,7 +15,9 @@ import numpy as np
 from extract.config import FacesConfig
 from extract.video.geometry import duplicates, layout_regions, strips
 
-RESCUE_MIN_HITS = 5  # second-pass squares only around tracks seen in at least this many frames (not brief phantoms)
+RESCUE_MIN_HITS = (
+    5  # second-pass squares only around tracks seen in at least this many frames (not brief phantoms)
+)
 
 
 @dataclass(frozen=True)
@@ -32,8 +34,15 @@ class FrameFaces:
         return len(self.regions) > 1
 
     def boxes_px(self, width: int, height: int) -> list[tuple[int, int, int, int]]:
-        return [(int(round((d[0] - d[2] / 2) * width)), int(round((d[1] - d[3] / 2) * height)),
-                 int(round((d[0] + d[2] / 2) * width)), int(round((d[1] + d[3] / 2) * height))) for d in self.dets]
+        return [
+            (
+                int(round((d[0] - d[2] / 2) * width)),
+                int(round((d[1] - d[3] / 2) * height)),
+                int(round((d[0] + d[2] / 2) * width)),
+                int(round((d[1] + d[3] / 2) * height)),
+            )
+            for d in self.dets
+        ]
 
 
 class FaceDetection:
@@ -41,13 +50,22 @@ class FaceDetection:
     (roles.layout), `max_people` (tracking.max_people) and `gate_growth_fw`
     (tracking.gate_growth_fw, how fast a missing track's rescue square widens) come from theirs."""
 
-    def __init__(self, cfg: FacesConfig, *, backend, layout: str = "single", max_people: int = 2,
-                 gate_growth_fw: float = 0.15):
+    def __init__(
+        self,
+        cfg: FacesConfig,
+        *,
+        backend,
+        layout: str = "single",
+        max_people: int = 2,
+        gate_growth_fw: float = 0.15,
+    ):
         self.cfg, self.backend = cfg, backend
         self.layout, self.max_people, self.gate_growth_fw = layout, max_people, gate_growth_fw
 
     @classmethod
-    def from_config(cls, cfg: FacesConfig, *, backend, layout: str, max_people: int, gate_growth_fw: float) -> FaceDetection:
+    def from_config(
+        cls, cfg: FacesConfig, *, backend, layout: str, max_people: int, gate_growth_fw: float
+    ) -> FaceDetection:
         return cls(cfg, backend=backend, layout=layout, max_people=max_people, gate_growth_fw=gate_growth_fw)
 
     def detect(self, image: np.ndarray, *, tracks: Sequence = ()) -> FrameFaces:
@@ -58,16 +76,33 @@ class FaceDetection:
         h, w = image.shape[:2]
         regions = layout_regions(width=w, height=h, layout=self.layout)
         split = len(regions) > 1
-        per_region = [self.detect_region(image, r, keep=1 if split else self.cfg.max_faces,
-                                         need=1 if split else self.max_people, tracks=tracks) for r in regions]
+        per_region = [
+            self.detect_region(
+                image,
+                r,
+                keep=1 if split else self.cfg.max_faces,
+                need=1 if split else self.max_people,
+                tracks=tracks,
+            )
+            for r in regions
+        ]
         if split:
-            per_region = [d[(d[:, 5] == 0) | (d[:, 4] >= self.cfg.short_range_new_confidence)] for d in per_region]
+            per_region = [
+                d[(d[:, 5] == 0) | (d[:, 4] >= self.cfg.short_range_new_confidence)] for d in per_region
+            ]
         dets = np.concatenate(per_region) if per_region else np.zeros((0, 6))
         region = np.concatenate([np.full(len(d), k) for k, d in enumerate(per_region)]).astype(int)
         return FrameFaces(dets=dets, region=region, regions=regions)
 
-    def detect_region(self, image: np.ndarray, region: tuple[int, int, int, int], *, keep: int, need: int,
-                      tracks: Sequence = ()) -> np.ndarray:
+    def detect_region(
+        self,
+        image: np.ndarray,
+        region: tuple[int, int, int, int],
+        *,
+        keep: int,
+        need: int,
+        tracks: Sequence = (),
+    ) -> np.ndarray:
         """Face detections in `region` of the frame, in whole-frame normalised coordinates:
         (n, 6) cx, cy, w, h, score, pass (0 main, 1 second), at most `keep`, narrower than
         min_face_width dropped; the main detector's faces best first, then the second pass's.
@@ -89,7 +124,9 @@ class FaceDetection:
                 looks_at_tracks = self.rescue_squares(image, region, dets, tracks)
                 if len(dets) >= need or not looks_at_tracks:
                     break
-                extra = np.concatenate([self._run_detector(close, image, sq, keep=1) for sq in looks_at_tracks])
+                extra = np.concatenate(
+                    [self._run_detector(close, image, sq, keep=1) for sq in looks_at_tracks]
+                )
             else:
                 extra = self._run_detector(close, image, look, keep=keep)
             for d in extra[np.argsort(-extra[:, 4], kind="stable")]:
@@ -97,8 +134,9 @@ class FaceDetection:
                     dets = np.vstack([dets, [*d, 1.0]])
         return dets
 
-    def rescue_squares(self, image: np.ndarray, region: tuple[int, int, int, int], dets: np.ndarray,
-                       tracks: Sequence) -> list:
+    def rescue_squares(
+        self, image: np.ndarray, region: tuple[int, int, int, int], dets: np.ndarray, tracks: Sequence
+    ) -> list:
         """Pixel squares (x0, y0, x1, y1) inside `region` around established tracks no detection covers:
         faces.rescue_side_fw face widths, widening by gate_growth_fw face widths on each side
         per frame the track has been missing."""
@@ -118,11 +156,15 @@ class FaceDetection:
                 out.append((x0, y0, x1, y1))
         return out
 
-    def _run_detector(self, detect, image: np.ndarray, region: tuple[int, int, int, int], *, keep: int) -> np.ndarray:
+    def _run_detector(
+        self, detect, image: np.ndarray, region: tuple[int, int, int, int], *, keep: int
+    ) -> np.ndarray:
         h, w = image.shape[:2]
         x0, y0, x1, y1 = region
         whole = (x0, y0, x1, y1) == (0, 0, w, h)
-        dets = np.asarray(detect(image if whole else np.ascontiguousarray(image[y0:y1, x0:x1])), float).reshape(-1, 5)
+        dets = np.asarray(
+            detect(image if whole else np.ascontiguousarray(image[y0:y1, x0:x1])), float
+        ).reshape(-1, 5)
         if not whole:
             rw, rh = (x1 - x0) / w, (y1 - y0) / h
             dets[:, 0] = x0 / w + dets[:, 0] * rw

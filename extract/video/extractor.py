@@ -27,8 +27,16 @@ __all__ = ["POSE_COLUMNS", "VideoExtractor", "VideoResult"]
 class VideoExtractor:
     """One clip: the stages, the tracker and the observations so far; owns the backend."""
 
-    def __init__(self, *, detection: FaceDetection, measurement: PersonMeasurement, resolution: ClipResolution,
-                 tracker: Tracker, backend, keep_landmarks: bool = False):
+    def __init__(
+        self,
+        *,
+        detection: FaceDetection,
+        measurement: PersonMeasurement,
+        resolution: ClipResolution,
+        tracker: Tracker,
+        backend,
+        keep_landmarks: bool = False,
+    ):
         self.detection, self.measurement, self.resolution = detection, measurement, resolution
         self.tracker, self.backend, self.keep_landmarks = tracker, backend, keep_landmarks
         self._obs = ClipObservations()
@@ -38,15 +46,27 @@ class VideoExtractor:
         """Build from the whole `Config` (sections faces, tracking, pose, motion, roles, dyad, qc)."""
         backend = backend or MediaPipeSolutions.from_config(cfg.faces, cfg.pose)
         return cls(
-            detection=FaceDetection.from_config(cfg.faces, backend=backend, layout=cfg.roles.layout,
-                                                max_people=cfg.tracking.max_people,
-                                                gate_growth_fw=cfg.tracking.gate_growth_fw),
-            measurement=PersonMeasurement.from_config(cfg.faces, cfg.pose, cfg.motion, backend=backend,
-                                                      keep_landmarks=keep_landmarks),
-            resolution=ClipResolution.from_config(tracking=cfg.tracking, roles=cfg.roles, dyad=cfg.dyad, qc=cfg.qc,
-                                                  pose_every_n_frames=cfg.pose.every_n_frames),
+            detection=FaceDetection.from_config(
+                cfg.faces,
+                backend=backend,
+                layout=cfg.roles.layout,
+                max_people=cfg.tracking.max_people,
+                gate_growth_fw=cfg.tracking.gate_growth_fw,
+            ),
+            measurement=PersonMeasurement.from_config(
+                cfg.faces, cfg.pose, cfg.motion, backend=backend, keep_landmarks=keep_landmarks
+            ),
+            resolution=ClipResolution.from_config(
+                tracking=cfg.tracking,
+                roles=cfg.roles,
+                dyad=cfg.dyad,
+                qc=cfg.qc,
+                pose_every_n_frames=cfg.pose.every_n_frames,
+            ),
             tracker=Tracker.from_config(cfg.tracking, fps=cfg.video.analysis_fps),
-            backend=backend, keep_landmarks=keep_landmarks)
+            backend=backend,
+            keep_landmarks=keep_landmarks,
+        )
 
     def process(self, image: np.ndarray, *, t_s: float, source_frame: int) -> None:
         """One analysis frame: image (H, W, 3) RGB uint8 at time t_s (s).
@@ -61,7 +81,9 @@ class VideoExtractor:
         obs.frames.append((t_s, source_frame))
         faces = self.detection.detect(image, tracks=self.tracker.tracks)
         dets = faces.dets
-        hists = np.array([colour_histogram(image, box_px=b) for b in faces.boxes_px(w, h)]).reshape(len(dets), HIST_SIZE)
+        hists = np.array([colour_histogram(image, box_px=b) for b in faces.boxes_px(w, h)]).reshape(
+            len(dets), HIST_SIZE
+        )
         if faces.split:
             assigned = {j: int(faces.region[j]) for j in range(len(dets))}
             live = set(range(len(faces.regions)))

@@ -20,7 +20,15 @@ class PersonMeasurement:
     """State across frames: per-track crops and previous landmarks, model slots, the previous
     small grey frame (motion), and the overlay landmarks when `keep_landmarks`."""
 
-    def __init__(self, faces: FacesConfig, pose: PoseConfig, motion: MotionConfig, *, backend, keep_landmarks: bool = False):
+    def __init__(
+        self,
+        faces: FacesConfig,
+        pose: PoseConfig,
+        motion: MotionConfig,
+        *,
+        backend,
+        keep_landmarks: bool = False,
+    ):
         self.faces, self.pose_cfg, self.motion_cfg = faces, pose, motion
         self.backend, self.keep_landmarks = backend, keep_landmarks
         self.landmarks: dict = {}  # (frame, track) -> {'face': (k, 2), 'pose': (33, 3)} px
@@ -30,12 +38,27 @@ class PersonMeasurement:
         self._prev_grey: np.ndarray | None = None
 
     @classmethod
-    def from_config(cls, faces: FacesConfig, pose: PoseConfig, motion: MotionConfig, *, backend,
-                    keep_landmarks: bool = False) -> PersonMeasurement:
+    def from_config(
+        cls,
+        faces: FacesConfig,
+        pose: PoseConfig,
+        motion: MotionConfig,
+        *,
+        backend,
+        keep_landmarks: bool = False,
+    ) -> PersonMeasurement:
         return cls(faces, pose, motion, backend=backend, keep_landmarks=keep_landmarks)
 
-    def measure(self, image: np.ndarray, faces: FrameFaces, assigned: dict[int, int], live: set[int], *,
-                index: int, t_s: float) -> list[dict]:
+    def measure(
+        self,
+        image: np.ndarray,
+        faces: FrameFaces,
+        assigned: dict[int, int],
+        live: set[int],
+        *,
+        index: int,
+        t_s: float,
+    ) -> list[dict]:
         """One row per assigned face (detection j -> track), in `assigned` order: the detection
         (frame, track, cx, cy, w, h, score, half) and its face, motion and (on pose frames) body measures.
         live: the tracks still alive (others release their model slots)."""
@@ -49,19 +72,38 @@ class PersonMeasurement:
             bounds = faces.regions[faces.region[j]]
             partner = [] if split else [dets[k][0] for k in assigned if k != j]
             partner_dx = float(np.sign(partner[0] - d[0])) if partner else 0.0
-            row = {"frame": index, "track": track, "cx": d[0], "cy": d[1], "w": d[2], "h": d[3], "score": d[4],
-                   "half": float(faces.region[j]) if split else np.nan}
+            row = {
+                "frame": index,
+                "track": track,
+                "cx": d[0],
+                "cy": d[1],
+                "w": d[2],
+                "h": d[3],
+                "score": d[4],
+                "half": float(faces.region[j]) if split else np.nan,
+            }
             row.update(self._face(image, d, track, live, index, t_s, bounds))
             fw_px = d[2] * w
-            x0, y0, x1, y1 = person_region(cx=d[0] * w, cy=d[1] * h, fw=fw_px, width=w, height=h,
-                                           half_width_fw=self.pose_cfg.region_half_width_fw,
-                                           above_fw=self.pose_cfg.region_above_fw, below_fw=self.pose_cfg.region_below_fw)
+            x0, y0, x1, y1 = person_region(
+                cx=d[0] * w,
+                cy=d[1] * h,
+                fw=fw_px,
+                width=w,
+                height=h,
+                half_width_fw=self.pose_cfg.region_half_width_fw,
+                above_fw=self.pose_cfg.region_above_fw,
+                below_fw=self.pose_cfg.region_below_fw,
+            )
             x0, y0, x1, y1 = max(x0, bounds[0]), max(y0, bounds[1]), min(x1, bounds[2]), min(y1, bounds[3])
             if partner:  # keep the region on this person's side of the midpoint between the two faces
                 mid = int(round((partner[0] + d[0]) / 2 * w))
                 x0, x1 = (x0, min(x1, mid)) if partner_dx > 0 else (max(x0, mid), x1)
-            row["motion_energy"] = motion_energy(self._prev_grey, grey, region=(x0 / w, y0 / h, x1 / w, y1 / h),
-                                                 threshold=self.motion_cfg.threshold)
+            row["motion_energy"] = motion_energy(
+                self._prev_grey,
+                grey,
+                region=(x0 / w, y0 / h, x1 / w, y1 / h),
+                threshold=self.motion_cfg.threshold,
+            )
             if run_pose and x1 - x0 > 8 and y1 - y0 > 8:
                 row.update(self._body(image, (x0, y0, x1, y1), track, live, fw_px, partner_dx, index))
             rows.append(row)
@@ -86,7 +128,9 @@ class PersonMeasurement:
         box = target if prev is None else a * prev + (1 - a) * target
         self._crop[track] = box
         bx0, by0, bx1, by1 = bounds  # crop from this camera's view only (edge pixels repeat past it)
-        crop, m = square_crop(image[by0:by1, bx0:bx1], cx=box[0] - bx0, cy=box[1] - by0, side=box[2], out_px=self.faces.crop_px)
+        crop, m = square_crop(
+            image[by0:by1, bx0:bx1], cx=box[0] - bx0, cy=box[1] - by0, side=box[2], out_px=self.faces.crop_px
+        )
         m[:, 2] += (bx0, by0)
         lm = self.backend.face_mesh(crop, slot=self._slot(track, live))
         if lm is None:
@@ -96,7 +140,11 @@ class PersonMeasurement:
         out = {"mesh_found": 1.0, **face_measures(px)}
         out["eye_ratio"] = eye_spacing_ratio(px) if abs(out["yaw_deg"]) <= FRONTAL_YAW_DEG else np.nan
         prev_lm = self._prev_lm.get(track)
-        out["face_motion"] = landmark_speed(prev_lm[2], px, dt=t_s - prev_lm[1]) if prev_lm and prev_lm[0] == index - 1 else np.nan
+        out["face_motion"] = (
+            landmark_speed(prev_lm[2], px, dt=t_s - prev_lm[1])
+            if prev_lm and prev_lm[0] == index - 1
+            else np.nan
+        )
         self._prev_lm[track] = (index, t_s, px)
         if self.keep_landmarks:
             self.landmarks.setdefault((index, track), {})["face"] = px[OVERLAY_POINTS, :2].astype(np.float32)
@@ -112,9 +160,21 @@ class PersonMeasurement:
         img[:, 0] = img[:, 0] * (x1 - x0) + x0
         img[:, 1] = img[:, 1] * (y1 - y0) + y0
         h, w = image.shape[:2]
-        out = {"pose_found": 1.0, **body_measures(img, world, width=w, height=h, face_width_px=fw_px, partner_dx=partner_dx,
-                                                  min_visibility=self.pose_cfg.min_visibility)}
-        if min(img[L_SHOULDER, 3], img[R_SHOULDER, 3]) >= self.pose_cfg.min_visibility:  # body size, a role cue
+        out = {
+            "pose_found": 1.0,
+            **body_measures(
+                img,
+                world,
+                width=w,
+                height=h,
+                face_width_px=fw_px,
+                partner_dx=partner_dx,
+                min_visibility=self.pose_cfg.min_visibility,
+            ),
+        }
+        if (
+            min(img[L_SHOULDER, 3], img[R_SHOULDER, 3]) >= self.pose_cfg.min_visibility
+        ):  # body size, a role cue
             out["shoulder_w"] = float(np.hypot(*(img[L_SHOULDER, :2] - img[R_SHOULDER, :2]))) / w
         if self.keep_landmarks:
             self.landmarks.setdefault((index, track), {})["pose"] = img[:, [0, 1, 3]].astype(np.float32)

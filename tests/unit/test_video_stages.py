@@ -32,8 +32,13 @@ class FixedBackend(DetectionOnlyBackend):
 
 def _detection(backend, **faces) -> FaceDetection:
     cfg = Config()
-    return FaceDetection.from_config(FacesConfig(**faces), backend=backend, layout="single",
-                                     max_people=cfg.tracking.max_people, gate_growth_fw=cfg.tracking.gate_growth_fw)
+    return FaceDetection.from_config(
+        FacesConfig(**faces),
+        backend=backend,
+        layout="single",
+        max_people=cfg.tracking.max_people,
+        gate_growth_fw=cfg.tracking.gate_growth_fw,
+    )
 
 
 def test_detection_first_pass_only_when_it_finds_both_faces():
@@ -52,7 +57,14 @@ def test_detection_second_pass_adds_a_missing_face_once():
     assert len(faces.dets) == 2 and faces.dets[1, 5] == 1.0  # marked as a second-pass face
     assert np.allclose(faces.dets[1, :5], close[0])
     again = FixedBackend([(0.3, 0.4, 0.15, 0.2, 0.9)], [(0.31, 0.4, 0.15, 0.2, 0.8)])  # the same face again
-    assert len(_detection(again, short_range_strips=1, rescue_side_fw=0).detect(np.zeros((H, W, 3), np.uint8)).dets) == 1
+    assert (
+        len(
+            _detection(again, short_range_strips=1, rescue_side_fw=0)
+            .detect(np.zeros((H, W, 3), np.uint8))
+            .dets
+        )
+        == 1
+    )
 
 
 def test_detection_rescue_squares_only_around_established_uncovered_tracks():
@@ -66,9 +78,14 @@ def test_detection_rescue_squares_only_around_established_uncovered_tracks():
 
 
 def test_measurement_rows_with_detection_only_backend():
-    faces = FrameFaces(dets=np.array([[0.3, 0.4, 0.15, 0.2, 0.9, 0.0], [0.7, 0.5, 0.1, 0.13, 0.8, 0.0]]),
-                       region=np.array([0, 0]), regions=[(0, 0, W, H)])
-    m = PersonMeasurement.from_config(FacesConfig(), PoseConfig(every_n_frames=2), MotionConfig(), backend=DetectionOnlyBackend())
+    faces = FrameFaces(
+        dets=np.array([[0.3, 0.4, 0.15, 0.2, 0.9, 0.0], [0.7, 0.5, 0.1, 0.13, 0.8, 0.0]]),
+        region=np.array([0, 0]),
+        regions=[(0, 0, W, H)],
+    )
+    m = PersonMeasurement.from_config(
+        FacesConfig(), PoseConfig(every_n_frames=2), MotionConfig(), backend=DetectionOnlyBackend()
+    )
     still = np.full((H, W, 3), 80, np.uint8)
     first = m.measure(still, faces, {0: 0, 1: 1}, {0, 1}, index=0, t_s=0.0)
     moved = still.copy()
@@ -87,19 +104,38 @@ def _observations(n=20):
     for i in range(n):
         obs.frames.append((i / 10, i))
         for track, (cx, cy, w) in enumerate(((0.3, 0.4, 0.15), (0.7, 0.55, 0.09))):
-            obs.rows.append({"frame": i, "track": track, "cx": cx, "cy": cy, "w": w, "h": w * 1.3, "score": 0.9,
-                             "half": np.nan, "mesh_found": 0.0, "motion_energy": 0.1})
+            obs.rows.append(
+                {
+                    "frame": i,
+                    "track": track,
+                    "cx": cx,
+                    "cy": cy,
+                    "w": w,
+                    "h": w * 1.3,
+                    "score": 0.9,
+                    "half": np.nan,
+                    "mesh_found": 0.0,
+                    "motion_energy": 0.1,
+                }
+            )
             obs.hists.append(np.full(HIST_SIZE, 1.0 + track) + rng.uniform(0, 0.01, HIST_SIZE))
     return obs
 
 
 def test_resolution_gives_roles_table_and_qc():
     cfg = config_from_dict({"pose": {"enabled": False}})
-    res = ClipResolution.from_config(tracking=cfg.tracking, roles=cfg.roles, dyad=cfg.dyad, qc=cfg.qc,
-                                     pose_every_n_frames=cfg.pose.every_n_frames)
+    res = ClipResolution.from_config(
+        tracking=cfg.tracking,
+        roles=cfg.roles,
+        dyad=cfg.dyad,
+        qc=cfg.qc,
+        pose_every_n_frames=cfg.pose.every_n_frames,
+    )
     result = res.resolve(_observations())
     table = result.table
     assert len(table) == 20 and list(table.t_s) == [i / 10 for i in range(20)]
     assert (table["adult.face_found"] == 1).all() and (table["infant.face_found"] == 1).all()
-    assert np.allclose(table["adult.face_w"], 0.15) and np.allclose(table["infant.face_w"], 0.09)  # larger face: adult
+    assert np.allclose(table["adult.face_w"], 0.15) and np.allclose(
+        table["infant.face_w"], 0.09
+    )  # larger face: adult
     assert result.qc["face_share_both"] == 1.0 and result.landmarks == {}
