@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 DEMO_OUT := out/demo
 PYTEST_ARGS ?=
 
-.PHONY: setup demo test test-fast bench clean
+.PHONY: setup demo lint test test-fast bench clean
 
 setup: $(STAMP)
 
@@ -23,8 +23,13 @@ demo: setup
 	$(BIN)/dyadscope run sample_clips/manifest.csv --ratings sample_clips/ratings.csv --out $(DEMO_OUT) --jobs 2
 	@echo "Demo results: $(CURDIR)/$(DEMO_OUT)  (report.html, predictions.csv, review_queue.csv, features.csv, qc.csv, clips/<clip_id>/)"
 
-# The whole suite (what CI runs). `make test-fast` leaves out tests marked slow.
-test: setup
+# ruff: lint rules and formatting (settings in pyproject.toml).
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# The whole suite (what CI runs): lint, then pytest. `make test-fast` leaves out tests marked slow.
+test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-fast: setup

@@ -71,7 +71,10 @@ def main() -> None:
 
     script = build_script(sensitivity=0.6, seed=7, duration_s=args.seconds)
     y = synth_track(script, sample_rate=SR, snr_db=15)
-    print(f"{args.seconds:.0f} s of synthetic dyad audio at 15 dB SNR, {len(script.segments)} vocal segments, 1 thread\n")
+    print(
+        f"{args.seconds:.0f} s of synthetic dyad audio at 15 dB SNR, {len(script.segments)} vocal segments, "
+        "1 thread\n"
+    )
 
     analyze_audio(y[: SR * 5], sample_rate=SR)  # warm-up (imports)
     t_path, result = _timed(lambda: analyze_audio(y, sample_rate=SR), args.repeats)
@@ -83,13 +86,24 @@ def main() -> None:
     t, p = _timed(lambda: track_pitch(y, sample_rate=SR), args.repeats)
     truth, outside = _truth(script, len(p.f0_hz))
     rows.append(("dyadscope YIN (numpy, voicing)", t, *_accuracy(p.f0_hz, p.voiced, truth, outside)))
-    t, f0 = _timed(lambda: librosa.yin(y, fmin=80, fmax=1000, sr=SR, hop_length=HOP, frame_length=1024), args.repeats)
-    rows.append(("librosa.yin (no voicing decision)", t, *_accuracy(f0, np.ones(len(f0), bool), truth, outside)))
+    t, f0 = _timed(
+        lambda: librosa.yin(y, fmin=80, fmax=1000, sr=SR, hop_length=HOP, frame_length=1024), args.repeats
+    )
+    rows.append(
+        ("librosa.yin (no voicing decision)", t, *_accuracy(f0, np.ones(len(f0), bool), truth, outside))
+    )
     if not args.no_pyin:
-        librosa.pyin(y[: SR * 2], fmin=80, fmax=1000, sr=SR, hop_length=HOP, frame_length=1024)  # numba compile
-        t, (f0, vf, _) = _timed(lambda: librosa.pyin(y, fmin=80, fmax=1000, sr=SR, hop_length=HOP, frame_length=1024), 1)
+        librosa.pyin(
+            y[: SR * 2], fmin=80, fmax=1000, sr=SR, hop_length=HOP, frame_length=1024
+        )  # numba compile
+        t, (f0, vf, _) = _timed(
+            lambda: librosa.pyin(y, fmin=80, fmax=1000, sr=SR, hop_length=HOP, frame_length=1024), 1
+        )
         rows.append(("librosa.pyin", t, *_accuracy(f0, vf, truth, outside)))
-    print(f"{'pitch tracker':<36}{'seconds':>9}{'voiced recall':>15}{'gross err':>11}{'median err':>12}{'false voiced':>14}")
+    print(
+        f"{'pitch tracker':<36}{'seconds':>9}{'voiced recall':>15}{'gross err':>11}"
+        f"{'median err':>12}{'false voiced':>14}"
+    )
     for name, t, rec, gross, med, fv in rows:
         print(f"{name:<36}{t:>9.2f}{rec:>15.3f}{gross:>11.3%}{med:>12.3%}{fv:>14.3f}")
 

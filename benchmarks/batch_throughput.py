@@ -19,8 +19,8 @@ from pathlib import Path
 import psutil
 
 from extract.batch import BatchOptions, run_batch
+from extract.batch.inputs import ClipInput
 from extract.config import config_from_dict
-from extract.inputs import ClipInput
 from extract.media import iter_frames
 from extract.render import build_script, render_clip
 
@@ -61,15 +61,28 @@ def main() -> None:
         tmp = Path(tmp)
         clip = tmp / "dyad_720p.mp4"
         started = time.perf_counter()
-        render_clip(clip, build_script(sensitivity=0.6, seed=1, duration_s=args.seconds), fps=25, size=(1280, 720))
+        render_clip(
+            clip, build_script(sensitivity=0.6, seed=1, duration_s=args.seconds), fps=25, size=(1280, 720)
+        )
         print(f"# {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-        print(f"# clip: rendered dyad, 1280x720 25 fps, {args.seconds:.0f} s (rendered in {time.perf_counter() - started:.0f} s); {args.clips} copies per batch\n")
+        print(
+            f"# clip: rendered dyad, 1280x720 25 fps, {args.seconds:.0f} s (rendered in "
+            f"{time.perf_counter() - started:.0f} s); {args.clips} copies per batch\n"
+        )
         started = time.perf_counter()
-        n = sum(1 for _ in iter_frames(clip, fps=cfg.video.analysis_fps, longest_side=cfg.video.longest_side, threads=1))
+        n = sum(
+            1
+            for _ in iter_frames(
+                clip, fps=cfg.video.analysis_fps, longest_side=cfg.video.longest_side, threads=1
+            )
+        )
         decode = time.perf_counter() - started
         print("| what | workers | wall s | worker-s per clip | clips per hour | peak RSS per worker (MB) |")
         print("|---|---|---|---|---|---|")
-        print(f"| decode only (iter_frames, {n} analysis frames) | 1 | {decode:.1f} | {decode:.1f} | {3600 / decode:.0f} | - |")
+        print(
+            f"| decode only (iter_frames, {n} analysis frames) | 1 | {decode:.1f} | {decode:.1f} | "
+            f"{3600 / decode:.0f} | - |"
+        )
         clips = []
         for i in range(args.clips):
             os.link(clip, tmp / f"copy{i}.mp4")
@@ -81,7 +94,10 @@ def main() -> None:
                 wall = time.perf_counter() - started
             peak = max(rss.peaks.values()) / 2**20 if rss.peaks else float("nan")
             per_clip = wall * jobs / len(clips)
-            print(f"| extract, default config | {jobs} | {wall:.1f} | {per_clip:.1f} | {3600 * len(clips) / wall:.0f} | {peak:.0f} |")
+            print(
+                f"| extract, default config | {jobs} | {wall:.1f} | {per_clip:.1f} | "
+                f"{3600 * len(clips) / wall:.0f} | {peak:.0f} |"
+            )
 
 
 if __name__ == "__main__":

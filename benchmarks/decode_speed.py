@@ -26,7 +26,9 @@ from extract.config import Config
 from extract.media import iter_frames, read_audio
 
 
-def make_camcorder_clip(path: Path, *, seconds: float, fps: int = 25, size=(1280, 720), bitrate=7_000_000) -> None:
+def make_camcorder_clip(
+    path: Path, *, seconds: float, fps: int = 25, size=(1280, 720), bitrate=7_000_000
+) -> None:
     """A moving gradient scene with blobs and per-frame noise, H.264 at `bitrate`, AAC audio."""
     rng = np.random.default_rng(0)
     w, h = size
@@ -50,8 +52,12 @@ def make_camcorder_clip(path: Path, *, seconds: float, fps: int = 25, size=(1280
             frame = av.VideoFrame.from_ndarray(rgb, format="rgb24")
             frame.pts, frame.time_base = i, Fraction(1, fps)
             out.mux(vs.encode(frame))
-            tone = 0.1 * np.sin(2 * np.pi * 220 * (np.arange(samples_per_frame) + i * samples_per_frame) / 48000)
-            audio = av.AudioFrame.from_ndarray(np.stack([tone, tone]).astype(np.float32), format="fltp", layout="stereo")
+            tone = 0.1 * np.sin(
+                2 * np.pi * 220 * (np.arange(samples_per_frame) + i * samples_per_frame) / 48000
+            )
+            audio = av.AudioFrame.from_ndarray(
+                np.stack([tone, tone]).astype(np.float32), format="fltp", layout="stereo"
+            )
             audio.sample_rate, audio.pts = 48000, i * samples_per_frame
             out.mux(aus.encode(audio))
         out.mux(vs.encode(None))
@@ -85,19 +91,39 @@ def main() -> None:
         clip = Path(tmp) / "camcorder_720p.mp4"
         made, _ = timed(lambda: make_camcorder_clip(clip, seconds=args.seconds), 1)
         mbit = clip.stat().st_size * 8 / args.seconds / 1e6
-        print(f"# {platform.processor() or platform.machine()}, {platform.python_version()}, PyAV {av.__version__}")
-        print(f"# clip: 1280x720 25 fps H.264 {args.seconds:.0f} s, {mbit:.1f} Mbit/s (made in {made:.0f} s); median of {args.repeats}\n")
+        print(
+            f"# {platform.processor() or platform.machine()}, {platform.python_version()}, PyAV "
+            f"{av.__version__}"
+        )
+        print(
+            f"# clip: 1280x720 25 fps H.264 {args.seconds:.0f} s, {mbit:.1f} Mbit/s (made in {made:.0f} s); "
+            f"median of {args.repeats}\n"
+        )
         print("| what | threads | seconds | source frames/s | analysis frames |")
         print("|---|---|---|---|---|")
         n_src = None
         for threads in (1, 0):
-            sec, n_src = timed(lambda: decode_all(clip, threads), args.repeats)
+            sec, n_src = timed(lambda threads=threads: decode_all(clip, threads), args.repeats)
             print(f"| full decode, every frame | {threads or 'auto'} | {sec:.2f} | {n_src / sec:.0f} | - |")
         for threads in (1, 0):
             for skip in (False, True):
-                run = lambda: sum(1 for _ in iter_frames(clip, fps=cfg.analysis_fps, longest_side=cfg.longest_side, threads=threads, skip_nonref=skip))
+
+                def run(threads=threads, skip=skip):
+                    return sum(
+                        1
+                        for _ in iter_frames(
+                            clip,
+                            fps=cfg.analysis_fps,
+                            longest_side=cfg.longest_side,
+                            threads=threads,
+                            skip_nonref=skip,
+                        )
+                    )
+
                 sec, n = timed(run, args.repeats)
-                label = f"iter_frames {cfg.analysis_fps:g} fps, longest side {cfg.longest_side}" + (", skip non-ref" if skip else "")
+                label = f"iter_frames {cfg.analysis_fps:g} fps, longest side {cfg.longest_side}" + (
+                    ", skip non-ref" if skip else ""
+                )
                 print(f"| {label} | {threads or 'auto'} | {sec:.2f} | {n_src / sec:.0f} | {n} |")
         sec, track = timed(lambda: read_audio(clip), args.repeats)
         print(f"| audio demux to 16 kHz mono | - | {sec:.2f} | - | {len(track.samples)} samples |")

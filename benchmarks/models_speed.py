@@ -30,7 +30,9 @@ def main() -> None:
     parser.add_argument("--screen", type=int, default=10_000)
     args = parser.parse_args()
     cfg = config_from_dict({"models": {"estimators": args.estimators.split(",")}})
-    cohort = synthetic_cohort(args.clips // 2, n_features=args.features, n_signal=30, n_fingerprint=20, seed=0)
+    cohort = synthetic_cohort(
+        args.clips // 2, n_features=args.features, n_signal=30, n_fingerprint=20, seed=0
+    )
     features = cohort["features"].set_index("clip_id")
     started = time.perf_counter()
     bundle = train_bundle(features, cohort["ratings"], cfg)
@@ -44,14 +46,22 @@ def main() -> None:
     screen_s = time.perf_counter() - started
     t = bundle.summary["targets"]["dyadic_synchrony"]
     rows = [
-        ("train: nested GroupKFold 5x3, final fit, novelty", f"{args.clips} clips x {args.features} features", f"{train_s:.1f}", "60"),
+        (
+            "train: nested GroupKFold 5x3, final fit, novelty",
+            f"{args.clips} clips x {args.features} features",
+            f"{train_s:.1f}",
+            "60",
+        ),
         ("screen: predictions, CV+ intervals, bands, queue", f"{args.screen} clips", f"{screen_s:.1f}", "10"),
     ]
     print(f"{'step':<52} {'size':<28} {'seconds':>8} {'target':>7}")
     for row in rows:
         print(f"{row[0]:<52} {row[1]:<28} {row[2]:>8} {row[3]:>7}")
-    print(f"selected {t['selected']}; held-out r {t['heldout_pearson_r']:.2f}, coverage {t['heldout_coverage']:.2f}; "
-          f"{len(queue)} of {args.screen} clips flagged")
+    print(
+        f"selected {t['selected']}; held-out r {t['heldout_pearson_r']:.2f}, coverage "
+        f"{t['heldout_coverage']:.2f}; "
+        f"{len(queue)} of {args.screen} clips flagged"
+    )
 
 
 if __name__ == "__main__":

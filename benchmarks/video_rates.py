@@ -11,7 +11,8 @@ the face-, pose- and motion-derived features, and agreement with the render's tr
 --clip PATH runs the comparison on a real recording instead (no truth; give a reference at its
 frame rate, e.g. --settings 30:1 10:1 10:5). Frame tables are cached in --workdir/rates_<clip>/
 (outside the repo; pass --fresh to re-run).
-Run: .venv/bin/python benchmarks/video_rates.py [--seconds 60] [--core 0] [--settings 25:1 10:5 ...] [--clip PATH]
+Run: .venv/bin/python benchmarks/video_rates.py [--seconds 60] [--core 0] [--settings 25:1 10:5 ...] [--clip
+PATH]
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
 from video_speed import _render  # same rendered dyad (seed 3, sensitivity 0.5) as the speed benchmark
 
 REFERENCE = "25:1"
@@ -32,17 +32,29 @@ SETTINGS = ("25:1", "25:5", "10:1", "10:2", "10:5", "10:10", "5:1", "5:2")
 
 # key clip-level features: (name, group)
 KEY = (
-    ("face.adult.smile.mean", "face"), ("face.infant.smile.mean", "face"),
-    ("face.adult.mouth_open.mean", "face"), ("face.infant.mouth_open.mean", "face"),
-    ("face.infant.mouth_open.sd", "face"), ("head.adult.yaw_deg.sd", "face"), ("head.infant.yaw_deg.sd", "face"),
-    ("head.infant.facing_partner_deg.mean", "face"), ("dyad.distance_adult_fw.mean", "face"),
-    ("face.infant.face_motion.mean", "face"), ("smile.shared.share", "face"),
-    ("sync.smile.peak_r.mean", "face"), ("sync.head.peak_r.mean", "face"),
-    ("body.adult.torso_yaw_deg.mean", "pose"), ("body.infant.torso_yaw_deg.mean", "pose"),
-    ("body.adult.lean_partner_fw.mean", "pose"), ("body.infant.lean_partner_fw.mean", "pose"),
-    ("dyad.adult_hand_infant_fw.mean", "pose"), ("dyad.touch.share", "pose"),
-    ("motion.adult.motion_energy.mean", "motion"), ("motion.infant.motion_energy.mean", "motion"),
-    ("sync.motion.peak_r.mean", "motion"), ("activity.bursts.per_min", "motion"),
+    ("face.adult.smile.mean", "face"),
+    ("face.infant.smile.mean", "face"),
+    ("face.adult.mouth_open.mean", "face"),
+    ("face.infant.mouth_open.mean", "face"),
+    ("face.infant.mouth_open.sd", "face"),
+    ("head.adult.yaw_deg.sd", "face"),
+    ("head.infant.yaw_deg.sd", "face"),
+    ("head.infant.facing_partner_deg.mean", "face"),
+    ("dyad.distance_adult_fw.mean", "face"),
+    ("face.infant.face_motion.mean", "face"),
+    ("smile.shared.share", "face"),
+    ("sync.smile.peak_r.mean", "face"),
+    ("sync.head.peak_r.mean", "face"),
+    ("body.adult.torso_yaw_deg.mean", "pose"),
+    ("body.infant.torso_yaw_deg.mean", "pose"),
+    ("body.adult.lean_partner_fw.mean", "pose"),
+    ("body.infant.lean_partner_fw.mean", "pose"),
+    ("dyad.adult_hand_infant_fw.mean", "pose"),
+    ("dyad.touch.share", "pose"),
+    ("motion.adult.motion_energy.mean", "motion"),
+    ("motion.infant.motion_energy.mean", "motion"),
+    ("sync.motion.peak_r.mean", "motion"),
+    ("activity.bursts.per_min", "motion"),
 )
 
 
@@ -52,8 +64,20 @@ def _group(name: str) -> str | None:
         return "pose"
     if name.startswith(("motion.", "sync.motion.", "activity.")):
         return "motion"
-    if name.startswith(("face.", "head.", "gaze.", "smile.", "dyad.distance", "dyad.mutual", "proximity.",
-                        "sync.smile.", "sync.head.", "sync.face_motion.")):
+    if name.startswith(
+        (
+            "face.",
+            "head.",
+            "gaze.",
+            "smile.",
+            "dyad.distance",
+            "dyad.mutual",
+            "proximity.",
+            "sync.smile.",
+            "sync.head.",
+            "sync.face_motion.",
+        )
+    ):
         return "face"
     return None
 
@@ -62,21 +86,29 @@ def _config(setting: str):
     from extract.config import config_from_dict
 
     fps, every = setting.split(":")
-    return config_from_dict({"video": {"analysis_fps": float(fps)}, "pose": {"every_n_frames": int(every)}}, source=setting)
+    return config_from_dict(
+        {"video": {"analysis_fps": float(fps)}, "pose": {"every_n_frames": int(every)}}, source=setting
+    )
 
 
 def _extract(clip: Path, setting: str, cache: Path, fresh: bool) -> tuple[pd.DataFrame, float, dict]:
     """Frame table, extraction seconds and QC of `clip` at `setting` (cached)."""
     from extract.video.run import video_signals
 
-    table_path, meta_path = cache / f"{setting.replace(':', '_')}.parquet", cache / f"{setting.replace(':', '_')}.json"
+    table_path, meta_path = (
+        cache / f"{setting.replace(':', '_')}.parquet",
+        cache / f"{setting.replace(':', '_')}.json",
+    )
     if table_path.exists() and meta_path.exists() and not fresh:
         meta = json.loads(meta_path.read_text())
         return pd.read_parquet(table_path), meta["seconds"], meta["qc"]
     started = time.perf_counter()
     result = video_signals(clip, _config(setting))
     seconds = time.perf_counter() - started
-    qc = {k: (float(v) if isinstance(v, (int, float, np.floating, np.integer)) else v) for k, v in result.qc.items()}
+    qc = {
+        k: (float(v) if isinstance(v, (int, float, np.floating, np.integer)) else v)
+        for k, v in result.qc.items()
+    }
     result.table.to_parquet(table_path)
     meta_path.write_text(json.dumps({"seconds": seconds, "qc": qc}, default=str))
     return result.table, seconds, qc
@@ -105,7 +137,12 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=60.0)
     ap.add_argument("--core", type=int, default=0)
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/dyadscope_bench"))
-    ap.add_argument("--settings", nargs="+", default=list(SETTINGS), help=f"analysis_fps:pose_every_n; the first is the reference ({REFERENCE})")
+    ap.add_argument(
+        "--settings",
+        nargs="+",
+        default=list(SETTINGS),
+        help=f"analysis_fps:pose_every_n; the first is the reference ({REFERENCE})",
+    )
     ap.add_argument("--fresh", action="store_true", help="ignore cached frame tables")
     ap.add_argument("--clip", type=Path, help="a real clip instead of the render (no truth comparison)")
     args = ap.parse_args()
@@ -124,7 +161,9 @@ def main() -> None:
     truth_doc, truth = read_truth(truth_json) if truth_json.exists() else (None, None)
     cache = args.workdir / f"rates_{clip.stem}"
     cache.mkdir(exist_ok=True)
-    what = f"{clip.name} (real)" if args.clip else f"{args.seconds:.0f} s, 1280x720, 25 fps (rendered, seed 3)"
+    what = (
+        f"{clip.name} (real)" if args.clip else f"{args.seconds:.0f} s, 1280x720, 25 fps (rendered, seed 3)"
+    )
     print(f"clip: {what}; one core (#{args.core}); setting = analysis fps : pose every n frames")
 
     runs = {}
@@ -136,32 +175,52 @@ def main() -> None:
     duration = ref["clip.video.duration_s"]
 
     # summary per setting
-    names = {g: [n for n in ref if _group(n) == g and np.isfinite(ref[n])] for g in ("face", "pose", "motion")}
-    print(f"\n{'setting':<7} {'pose/s':>6} {'seconds':>7} {'per 3 min':>9} {'both %':>6} {'pose a/i %':>10}   median |rel diff| vs {args.settings[0]}: "
-          f"key face / pose / motion  (all face n={len(names['face'])} / pose n={len(names['pose'])} / motion n={len(names['motion'])})")
-    for s, (table, seconds, qc, f) in runs.items():
+    names = {
+        g: [n for n in ref if _group(n) == g and np.isfinite(ref[n])] for g in ("face", "pose", "motion")
+    }
+    print(
+        f"\n{'setting':<7} {'pose/s':>6} {'seconds':>7} {'per 3 min':>9} {'both %':>6} {'pose a/i %':>10}   "
+        f"median |rel diff| vs {args.settings[0]}: "
+        f"key face / pose / motion  (all face n={len(names['face'])} / pose n={len(names['pose'])} / motion "
+        f"n={len(names['motion'])})"
+    )
+    for s, (_table, seconds, qc, f) in runs.items():
         fps, every = s.split(":")
         med = {}
         for g in ("face", "pose", "motion"):
             med[g] = np.nanmedian([_rel(f[n], ref[n]) for n, gg in KEY if gg == g] or [np.nan])
             med["all " + g] = np.nanmedian([_rel(f.get(n, np.nan), ref[n]) for n in names[g]] or [np.nan])
-        print(f"{s:<7} {float(fps) / int(every):>6.1f} {seconds:>7.1f} {seconds * 180 / duration:>8.1f}s {100 * qc['face_share_both']:>6.1f} "
-              f"{100 * qc['pose_share_adult']:>4.0f}/{100 * qc['pose_share_infant']:<4.0f}      "
-              f"{100 * med['face']:>5.1f}% / {100 * med['pose']:>5.1f}% / {100 * med['motion']:>5.1f}%   "
-              f"({100 * med['all face']:.1f}% / {100 * med['all pose']:.1f}% / {100 * med['all motion']:.1f}%)")
+        print(
+            f"{s:<7} {float(fps) / int(every):>6.1f} {seconds:>7.1f} {seconds * 180 / duration:>8.1f}s "
+            f"{100 * qc['face_share_both']:>6.1f} "
+            f"{100 * qc['pose_share_adult']:>4.0f}/{100 * qc['pose_share_infant']:<4.0f}      "
+            f"{100 * med['face']:>5.1f}% / {100 * med['pose']:>5.1f}% / {100 * med['motion']:>5.1f}%   "
+            f"({100 * med['all face']:.1f}% / {100 * med['all pose']:.1f}% / {100 * med['all motion']:.1f}%)"
+        )
 
     # key features: reference value, then per setting absolute diff (relative diff)
     others = args.settings[1:]
-    print(f"\n{'feature (reference value)':<48}" + "".join(f"{s:>17}" for s in others) + "    [abs diff (rel diff) vs reference]")
+    print(
+        f"\n{'feature (reference value)':<48}"
+        + "".join(f"{s:>17}" for s in others)
+        + "    [abs diff (rel diff) vs reference]"
+    )
     for name, _ in KEY:
         r = ref.get(name, np.nan)
-        cells = "".join(f"{runs[s][3].get(name, np.nan) - r:>+9.3g} ({100 * _rel(runs[s][3].get(name, np.nan), r):>4.0f}%)" for s in others)
+        cells = "".join(
+            f"{runs[s][3].get(name, np.nan) - r:>+9.3g} "
+            f"({100 * _rel(runs[s][3].get(name, np.nan), r):>4.0f}%)"
+            for s in others
+        )
         print(f"{name + f' ({r:.3g})':<48}{cells}")
 
     # agreement with the truth sidecar (face signals only: the render has no pose truth)
     if truth is None:
         return
-    print(f"\ntruth ({truth_doc['n_frames']} frames): per-frame r at matched frames; clip-mean face distance error")
+    print(
+        f"\ntruth ({truth_doc['n_frames']} frames): per-frame r at matched frames; clip-mean face distance "
+        "error"
+    )
     agree = {s: _truth_agreement(runs[s][0], truth, truth_doc["fps"]) for s in args.settings}
     cols = list(next(iter(agree.values())))
     print(f"{'setting':<7}" + "".join(f"{c:>26}" for c in cols))

@@ -36,15 +36,31 @@ def main() -> None:
         r = video_signals(path, Config(), overlay_path=overlay)
         t, qc = r.table, r.qc
         found_infant = t["infant.face_found"] == 1
-        right = float((t.loc[found_infant, "infant.face_x"] > 0.5).mean()) if found_infant.any() else float("nan")
-        print(json.dumps({
-            "clip": path.name, "frames": len(t), "seconds": round(time.perf_counter() - started, 1),
-            "adult": round(qc["face_share_adult"], 3), "infant": round(qc["face_share_infant"], 3),
-            "both": round(qc["face_share_both"], 3), "infant_in_right_half": None if np.isnan(right) else round(right, 3),
-            "people": qc["n_people"], "role_cue": qc["role_cue"], "role_confidence": round(qc["role_confidence"], 3),
-            "swap_repairs": qc["swap_repairs"], "dropped_tracks": qc["dropped_tracks"],
-            "pose_adult": round(qc["pose_share_adult"], 3), "pose_infant": round(qc["pose_share_infant"], 3), "warnings": r.notes,
-        }), flush=True)
+        right = (
+            float((t.loc[found_infant, "infant.face_x"] > 0.5).mean()) if found_infant.any() else float("nan")
+        )
+        print(
+            json.dumps(
+                {
+                    "clip": path.name,
+                    "frames": len(t),
+                    "seconds": round(time.perf_counter() - started, 1),
+                    "adult": round(qc["face_share_adult"], 3),
+                    "infant": round(qc["face_share_infant"], 3),
+                    "both": round(qc["face_share_both"], 3),
+                    "infant_in_right_half": None if np.isnan(right) else round(right, 3),
+                    "people": qc["n_people"],
+                    "role_cue": qc["role_cue"],
+                    "role_confidence": round(qc["role_confidence"], 3),
+                    "swap_repairs": qc["swap_repairs"],
+                    "dropped_tracks": qc["dropped_tracks"],
+                    "pose_adult": round(qc["pose_share_adult"], 3),
+                    "pose_infant": round(qc["pose_share_infant"], 3),
+                    "warnings": r.notes,
+                }
+            ),
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

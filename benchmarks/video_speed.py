@@ -6,7 +6,8 @@ to one CPU core:
   - video extraction: extract.video.run.video_signals at the defaults (faces, tracking,
     roles, face mesh, pose every 5th frame, motion energy), with time per MediaPipe stage.
 Prints seconds, real-time factor (video seconds per wall second), peak RSS of each child.
-Run: .venv/bin/python benchmarks/video_speed.py [--seconds 180] [--core 0] [--workdir /tmp/dyadscope_bench] [--noisy]
+Run: .venv/bin/python benchmarks/video_speed.py [--seconds 180] [--core 0] [--workdir /tmp/dyadscope_bench]
+[--noisy]
 --noisy re-encodes the render with sensor noise at 7 Mbit/s, so decoding costs what a camcorder clip costs.
 A shorter --seconds extrapolates linearly to 180 s (stated in the output).
 """
@@ -45,7 +46,9 @@ def _noisy_copy(src: Path, dst: Path, *, bitrate: int = 7_000_000, sigma: float 
         for frame in inp.decode(vin):
             img = frame.to_ndarray(format="rgb24").astype(np.int16)
             img += rng.normal(0, sigma, img.shape[:2] + (1,)).astype(np.int16)
-            out.mux(vs.encode(av.VideoFrame.from_ndarray(np.clip(img, 0, 255).astype(np.uint8), format="rgb24")))
+            out.mux(
+                vs.encode(av.VideoFrame.from_ndarray(np.clip(img, 0, 255).astype(np.uint8), format="rgb24"))
+            )
         out.mux(vs.encode(None))
 
 
@@ -59,8 +62,16 @@ def _child(mode: str, clip: str, core: int, config: str | None) -> dict:
     if mode == "decode":
         from extract.media import iter_frames
 
-        n = sum(1 for _ in iter_frames(clip, fps=cfg.video.analysis_fps, longest_side=cfg.video.longest_side,
-                                       threads=cfg.video.decoder_threads, skip_nonref=cfg.video.skip_nonref_frames))
+        n = sum(
+            1
+            for _ in iter_frames(
+                clip,
+                fps=cfg.video.analysis_fps,
+                longest_side=cfg.video.longest_side,
+                threads=cfg.video.decoder_threads,
+                skip_nonref=cfg.video.skip_nonref_frames,
+            )
+        )
     else:
         from extract.video.backend import MediaPipeSolutions
         from extract.video.run import video_signals
@@ -79,7 +90,13 @@ def _child(mode: str, clip: str, core: int, config: str | None) -> dict:
             setattr(backend, name, timed)
         result = video_signals(clip, cfg, backend=backend)
         n = len(result.table)
-    return {"mode": mode, "frames": n, "seconds": time.perf_counter() - started, "peak_rss_mb": _peak_rss_mb(), "stages": stages}
+    return {
+        "mode": mode,
+        "frames": n,
+        "seconds": time.perf_counter() - started,
+        "peak_rss_mb": _peak_rss_mb(),
+        "stages": stages,
+    }
 
 
 def _peak_rss_mb() -> float:
@@ -101,7 +118,11 @@ def main() -> None:
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/dyadscope_bench"))
     ap.add_argument("--config", help="YAML overriding the defaults (to compare settings)")
     ap.add_argument("--only", choices=("decode", "extract"), help="run one stage only")
-    ap.add_argument("--noisy", action="store_true", help="re-encode with sensor noise at 7 Mbit/s (camcorder-like decoding cost)")
+    ap.add_argument(
+        "--noisy",
+        action="store_true",
+        help="re-encode with sensor noise at 7 Mbit/s (camcorder-like decoding cost)",
+    )
     ap.add_argument("--child", nargs=2, metavar=("MODE", "CLIP"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -119,15 +140,25 @@ def main() -> None:
             _noisy_copy(clip, noisy)
         clip = noisy
     scale = 180.0 / args.seconds
-    print(f"clip: {args.seconds:.0f} s, 1280x720, 25 fps (rendered{', noisy 7 Mbit/s' if args.noisy else ''}); one core (#{args.core}); config: {args.config or 'defaults'}")
+    print(
+        f"clip: {args.seconds:.0f} s, 1280x720, 25 fps (rendered{', noisy 7 Mbit/s' if args.noisy else ''}); "
+        f"one core (#{args.core}); config: {args.config or 'defaults'}"
+    )
     print(f"{'stage':<12} {'frames':>6} {'seconds':>8} {'per 3 min':>10} {'x real time':>11} {'peak RSS':>9}")
     for mode in [args.only] if args.only else ("decode", "extract"):
         extra = ["--config", args.config] if args.config else []
-        out = subprocess.run([sys.executable, __file__, "--core", str(args.core), *extra, "--child", mode, str(clip)],
-                             capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, __file__, "--core", str(args.core), *extra, "--child", mode, str(clip)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         r = json.loads(out.stdout.strip().splitlines()[-1])
-        print(f"{mode:<12} {r['frames']:>6} {r['seconds']:>8.1f} {r['seconds'] * scale:>9.1f}s {args.seconds / r['seconds']:>10.1f}x "
-              f"{r['peak_rss_mb']:>7.0f}MB")
+        print(
+            f"{mode:<12} {r['frames']:>6} {r['seconds']:>8.1f} {r['seconds'] * scale:>9.1f}s "
+            f"{args.seconds / r['seconds']:>10.1f}x "
+            f"{r['peak_rss_mb']:>7.0f}MB"
+        )
         for name, s in r["stages"].items():
             print(f"  {name:<10} {s:>14.1f} s  ({1000 * s / max(r['frames'], 1):.1f} ms/frame)")
     if scale != 1:

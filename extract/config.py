@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from extract.errors import ConfigError
 
@@ -181,8 +181,14 @@ class ModelsConfig(_Section):
     interval_level: float = Field(0.9, gt=0, lt=1)
     outer_folds: int = Field(5, ge=2, le=20)
     inner_folds: int = Field(3, ge=2, le=20)
-    estimators: tuple[Literal["ridge", "elastic_net", "extra_trees"], ...] = ("ridge", "elastic_net", "extra_trees")
-    select_k: tuple[Annotated[int, Field(ge=1)] | Literal["all"], ...] = Field((5, 10, 20, "all"), min_length=1)
+    estimators: tuple[Literal["ridge", "elastic_net", "extra_trees"], ...] = (
+        "ridge",
+        "elastic_net",
+        "extra_trees",
+    )
+    select_k: tuple[Annotated[int, Field(ge=1)] | Literal["all"], ...] = Field(
+        (5, 10, 20, "all"), min_length=1
+    )
     max_missing_share: float = Field(0.5, ge=0, le=1)
     covariates: tuple[str, ...] = ()
     seed: int = 0
@@ -191,6 +197,39 @@ class ModelsConfig(_Section):
     permutations: int = Field(200, ge=0)
     importance_repeats: int = Field(3, ge=1)
     learning_curve_steps: int = Field(5, ge=2)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ModelsConfig:
+        problem = models_config_problem(self)
+        if problem:
+            raise ValueError(problem)
+        return self
+
+
+def models_config_problem(mc: ModelsConfig) -> str | None:
+    """What is inconsistent in the models section beyond the field types (bands, threshold,
+    review target), or None. A validator of ModelsConfig, so every command fails at config load."""
+    if len(mc.band_names) != len(mc.band_upper) or not mc.band_names:
+        return (
+            f"models.band_names ({len(mc.band_names)}) and models.band_upper ({len(mc.band_upper)}) "
+            "must have the same length"
+        )
+    if (
+        list(mc.band_upper) != sorted(set(mc.band_upper))
+        or mc.band_upper[-1] != mc.score_max
+        or mc.band_upper[0] < mc.score_min
+    ):
+        return (
+            f"models.band_upper {list(mc.band_upper)} must increase and end at models.score_max "
+            f"({mc.score_max:g})"
+        )
+    if not mc.score_min <= mc.intervention_max < mc.score_max:
+        return (
+            f"models.intervention_max {mc.intervention_max:g} is outside {mc.score_min:g}..{mc.score_max:g}"
+        )
+    if mc.review_target not in mc.targets:
+        return f"models.review_target {mc.review_target!r} is not one of models.targets {list(mc.targets)}"
+    return None
 
 
 class SyncConfig(_Section):
@@ -244,11 +283,12 @@ class Config(_Section):
         return hashlib.sha256(canonical.encode()).hexdigest()[:12]
 
 
-def _merge(base: dict, override: dict) -> dict:
+def deep_merge(base: dict, override: dict) -> dict:
+    """`base` with `override` laid over it, nested mappings merged key by key (inputs unchanged)."""
     out = dict(base)
     for key, value in override.items():
         if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
+            out[key] = deep_merge(out[key], value)
         else:
             out[key] = value
     return out
@@ -258,6 +298,10 @@ def _describe(err: dict) -> str:
     key = ".".join(str(p) for p in err["loc"])
     if err["type"] == "extra_forbidden":
         return f"unknown key '{key}'"
+    if (
+        err["type"] == "value_error" and err.get("ctx", {}).get("error") is not None
+    ):  # a cross-field validator: its message names the keys
+        return str(err["ctx"]["error"])
     return f"key '{key}': {err['msg']} (got {err.get('input')!r})"
 
 
@@ -266,10 +310,18 @@ def config_from_dict(data: dict, *, source: str = "<dict>") -> Config:
     if not isinstance(data, dict):
         raise ConfigError(f"{source}: expected a mapping at the top level, got {type(data).__name__}")
     try:
-        return Config.model_validate(_merge(Config().to_dict(), data))
+        return Config.model_validate(deep_merge(Config().to_dict(), data))
     except ValidationError as exc:
         problems = "; ".join(_describe(e) for e in exc.errors())
         raise ConfigError(f"{source}: {problems}") from None
+
+
+def with_overrides(cfg: Config, overrides: dict, *, source: str = "command-line flags") -> Config:
+    """`cfg` with the nested `overrides` (e.g. {"overlay": {"enabled": True}}) laid over it,
+    validated like a config file; the one way command-line flags change the config (and its hash)."""
+    if not overrides:
+        return cfg
+    return config_from_dict(deep_merge(cfg.to_dict(), overrides), source=source)
 
 
 def load_config(path: str | Path | None = None) -> Config:

@@ -10,7 +10,16 @@ from pathlib import Path
 from extract import __version__
 from extract.config import Config
 
-MAIN_DEPENDENCIES = ("mediapipe", "av", "numpy", "opencv-contrib-python", "librosa", "pandas", "pyarrow", "scikit-learn")
+MAIN_DEPENDENCIES = (
+    "mediapipe",
+    "av",
+    "numpy",
+    "opencv-contrib-python",
+    "librosa",
+    "pandas",
+    "pyarrow",
+    "scikit-learn",
+)
 
 
 def file_sha256(path: str | Path, *, chunk_bytes: int = 1 << 20) -> str:

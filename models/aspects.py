@@ -1,45 +1,17 @@
-"""Feature -> CARE-Index aspect, from the feature dictionary when it is available."""
+"""Feature -> CARE-Index aspect, from the feature registry (extract.features.registry)."""
 
 from __future__ import annotations
 
-import importlib
-import logging
 from typing import Callable
 
-log = logging.getLogger(__name__)
+from extract.features.registry import all_feature_specs
+
 UNKNOWN = "unknown"
-# Where dictionaries may live; each entry: (module, callable or list attribute).
-_SOURCES = (
-    ("extract.features.dictionary", ("feature_dictionary", "all_specs", "FEATURES", "SPECS")),
-    ("extract.audio.dictionary", ("audio_feature_dictionary",)),
-)
-
-
-def _entries(obj) -> list:
-    try:
-        return list(obj() if callable(obj) else obj)
-    except Exception as exc:  # a dictionary under construction must not break validation
-        log.debug("feature dictionary unavailable: %s", exc)
-        return []
 
 
 def dictionary_aspects() -> dict[str, str]:
-    """name -> aspect from whatever feature dictionaries exist (FeatureSpec objects or dicts)."""
-    mapping: dict[str, str] = {}
-    for module_name, attributes in _SOURCES:
-        try:
-            module = importlib.import_module(module_name)
-        except Exception:
-            continue
-        for attribute in attributes:
-            if not hasattr(module, attribute):
-                continue
-            for entry in _entries(getattr(module, attribute)):
-                name = entry.get("name") if isinstance(entry, dict) else getattr(entry, "name", None)
-                aspect = entry.get("aspect") if isinstance(entry, dict) else getattr(entry, "aspect", None)
-                if name and aspect:
-                    mapping[str(name)] = str(aspect)
-    return mapping
+    """name -> aspect for every feature the registry lists under the default config."""
+    return {spec.name: spec.aspect for spec in all_feature_specs()}
 
 
 def aspect_mapper(mapping: Callable[[str], str | None] | None = None) -> Callable[[str], str]:

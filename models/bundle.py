@@ -48,18 +48,31 @@ class ModelBundle:
         if missing or unexpected:
             parts = []
             if missing:
-                parts.append(f"missing {len(missing)} column(s): {', '.join(missing[:20])}" + (" ..." if len(missing) > 20 else ""))
+                parts.append(
+                    f"missing {len(missing)} column(s): {', '.join(missing[:20])}"
+                    + (" ..." if len(missing) > 20 else "")
+                )
             if unexpected:
-                parts.append(f"unexpected {len(unexpected)} column(s): {', '.join(unexpected[:20])}" + (" ..." if len(unexpected) > 20 else ""))
-            raise ModelFileError(f"{source}: feature columns do not match the model's schema: " + "; ".join(parts))
+                parts.append(
+                    f"unexpected {len(unexpected)} column(s): {', '.join(unexpected[:20])}"
+                    + (" ..." if len(unexpected) > 20 else "")
+                )
+            raise ModelFileError(
+                f"{source}: feature columns do not match the model's schema: " + "; ".join(parts)
+            )
 
 
 def versions() -> dict:
     import numpy
     import sklearn
 
-    return {"dyadscope": __version__, "python": platform.python_version(), "numpy": numpy.__version__,
-            "pandas": pd.__version__, "scikit-learn": sklearn.__version__}
+    return {
+        "dyadscope": __version__,
+        "python": platform.python_version(),
+        "numpy": numpy.__version__,
+        "pandas": pd.__version__,
+        "scikit-learn": sklearn.__version__,
+    }
 
 
 def sidecar_path(path: str | Path) -> Path:
@@ -84,9 +97,17 @@ def save_bundle(bundle: ModelBundle, path: str | Path) -> str:
     with atomic_path(path) as tmp:
         joblib.dump(bundle, tmp, compress=3)
     digest = sha256(path)
-    meta = {"format": FORMAT, "sha256": digest, "file": path.name, "feature_columns": bundle.feature_columns,
-            "covariates": list(bundle.covariates), "targets": list(bundle.targets), "config": bundle.config,
-            "versions": bundle.versions, "summary": bundle.summary}
+    meta = {
+        "format": FORMAT,
+        "sha256": digest,
+        "file": path.name,
+        "feature_columns": bundle.feature_columns,
+        "covariates": list(bundle.covariates),
+        "targets": list(bundle.targets),
+        "config": bundle.config,
+        "versions": bundle.versions,
+        "summary": bundle.summary,
+    }
     with atomic_path(sidecar_path(path)) as tmp:
         tmp.write_text(json.dumps(meta, indent=1, default=str))
     return digest
@@ -95,7 +116,10 @@ def save_bundle(bundle: ModelBundle, path: str | Path) -> str:
 def read_sidecar(path: str | Path) -> dict:
     side = sidecar_path(path)
     if not side.is_file():
-        raise ModelFileError(f"{side}: sidecar not found; a model file is loaded only with the sidecar that records its SHA-256")
+        raise ModelFileError(
+            f"{side}: sidecar not found; a model file is loaded only with the sidecar that records its "
+            "SHA-256"
+        )
     try:
         meta = json.loads(side.read_text())
     except json.JSONDecodeError as exc:
@@ -118,8 +142,10 @@ def load_bundle(path: str | Path) -> ModelBundle:
     meta = read_sidecar(path)
     actual = sha256(path)
     if actual != meta["sha256"]:
-        raise ModelFileError(f"{path}: SHA-256 {actual[:16]}... does not match {meta['sha256'][:16]}... recorded in "
-                             f"{sidecar_path(path).name}; the file was modified or replaced and is not loaded")
+        raise ModelFileError(
+            f"{path}: SHA-256 {actual[:16]}... does not match {meta['sha256'][:16]}... recorded in "
+            f"{sidecar_path(path).name}; the file was modified or replaced and is not loaded"
+        )
     bundle = joblib.load(path)
     if not isinstance(bundle, ModelBundle):
         raise ModelFileError(f"{path}: not a dyadscope model bundle")

@@ -29,7 +29,10 @@ def read_features(path: str | Path) -> pd.DataFrame:
         raise FeaturesError(f"{path}: no clip_id column")
     dup = table.clip_id.duplicated()
     if dup.any():
-        raise FeaturesError(f"{path}: line {int(np.flatnonzero(dup.to_numpy())[0]) + 2}: duplicate clip_id {table.clip_id[dup].iloc[0]!r}")
+        raise FeaturesError(
+            f"{path}: line {int(np.flatnonzero(dup.to_numpy())[0]) + 2}: duplicate clip_id "
+            f"{table.clip_id[dup].iloc[0]!r}"
+        )
     return table.set_index("clip_id")
 
 
@@ -45,11 +48,14 @@ def require_features(table: pd.DataFrame, source: str) -> list[str]:
     if not cols:
         raise FeaturesError(
             f"{source}: no feature columns (only {', '.join(map(str, table.columns)) or 'clip_id'}); "
-            "behaviour features are not extracted yet, so there is nothing to learn from")
+            "behaviour features are not extracted yet, so there is nothing to learn from"
+        )
     return cols
 
 
-def covariate_frame(meta: pd.DataFrame, names: tuple[str, ...], *, levels: dict[str, list] | None = None) -> tuple[pd.DataFrame, dict[str, list]]:
+def covariate_frame(
+    meta: pd.DataFrame, names: tuple[str, ...], *, levels: dict[str, list] | None = None
+) -> tuple[pd.DataFrame, dict[str, list]]:
     """Covariates from manifest/qc columns: numeric as is, text one-hot (`cov.<name>=<level>`).
 
     `levels` (from training) fixes the one-hot columns at prediction time."""
@@ -80,16 +86,28 @@ class Cohort:
     covariate_levels: dict[str, list]
 
 
-def build_cohort(features: pd.DataFrame, targets_table: pd.DataFrame, targets: tuple[str, ...], *,
-                 meta: pd.DataFrame | None = None, covariates: tuple[str, ...] = (), source: str = "features") -> Cohort:
+def build_cohort(
+    features: pd.DataFrame,
+    targets_table: pd.DataFrame,
+    targets: tuple[str, ...],
+    *,
+    meta: pd.DataFrame | None = None,
+    covariates: tuple[str, ...] = (),
+    source: str = "features",
+) -> Cohort:
     """Join per-clip targets to features (inner join on clip_id; ratings without features are errors)."""
     cols = require_features(features, source)
     rated = targets_table.set_index("clip_id")
     missing = [c for c in rated.index if c not in features.index]
     empty = [c for c in rated.index if c in features.index and features.loc[c, cols].isna().all()]
     if missing or empty:
-        log.warning("%s: %d rated clip(s) left out of training: no features row %s; all features empty (failed?) %s",
-                    source, len(missing) + len(empty), missing[:10], empty[:10])
+        log.warning(
+            "%s: %d rated clip(s) left out of training: no features row %s; all features empty (failed?) %s",
+            source,
+            len(missing) + len(empty),
+            missing[:10],
+            empty[:10],
+        )
         rated = rated.drop(index=missing + empty)
     if rated.empty:
         raise FeaturesError(f"{source}: none of the rated clips has features")
@@ -104,7 +122,13 @@ def build_cohort(features: pd.DataFrame, targets_table: pd.DataFrame, targets: t
     if covariates:
         cov, levels = covariate_frame(info, covariates)
         X = pd.concat([X, cov], axis=1)
-    return Cohort(X=X, y=rated[list(targets)].astype(float), groups=info["dyad_id"].astype(str).to_numpy(), meta=info, covariate_levels=levels)
+    return Cohort(
+        X=X,
+        y=rated[list(targets)].astype(float),
+        groups=info["dyad_id"].astype(str).to_numpy(),
+        meta=info,
+        covariate_levels=levels,
+    )
 
 
 def read_meta(path: str | Path | None) -> pd.DataFrame | None:

@@ -7,7 +7,7 @@ univariate selection see only the training part of each fold (no leakage into he
 from __future__ import annotations
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator
 from sklearn.ensemble import ExtraTreesRegressor
 from sklearn.feature_selection import SelectKBest, SelectorMixin, f_regression
 from sklearn.impute import SimpleImputer
@@ -28,7 +28,9 @@ class UsableFeatures(SelectorMixin, BaseEstimator):
     def fit(self, X, y=None):
         X = validate_data(self, X, ensure_all_finite="allow-nan", dtype=float)
         missing = np.isnan(X)
-        spread = np.where(missing, -np.inf, X).max(axis=0) - np.where(missing, np.inf, X).min(axis=0)  # -inf: all missing
+        spread = np.where(missing, -np.inf, X).max(axis=0) - np.where(missing, np.inf, X).min(
+            axis=0
+        )  # -inf: all missing
         keep = (missing.mean(axis=0) <= self.max_missing) & (spread > 0)
         self.support_ = keep if keep.any() else np.ones(X.shape[1], dtype=bool)
         return self
@@ -62,13 +64,15 @@ class TopK(SelectKBest):
 
 def base_pipeline(*, max_missing: float = 0.5) -> Pipeline:
     """Usable features, median imputation, standard scaling, univariate selection, then the estimator."""
-    return Pipeline([
-        ("usable", UsableFeatures(max_missing=max_missing)),
-        ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
-        ("scale", StandardScaler()),
-        ("select", TopK(f_regression, k="all")),
-        ("model", Ridge()),
-    ])
+    return Pipeline(
+        [
+            ("usable", UsableFeatures(max_missing=max_missing)),
+            ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
+            ("scale", StandardScaler()),
+            ("select", TopK(f_regression, k="all")),
+            ("model", Ridge()),
+        ]
+    )
 
 
 def param_grid(names: tuple[str, ...], *, seed: int, select_k: tuple = ("all",)) -> list[dict]:
@@ -76,10 +80,18 @@ def param_grid(names: tuple[str, ...], *, seed: int, select_k: tuple = ("all",))
     the numbers of selected features in config `models.select_k`."""
     grids = {
         "ridge": {"model": [Ridge()], "model__alpha": [1.0, 10.0, 100.0, 1000.0]},
-        "elastic_net": {"model": [ElasticNet(max_iter=5000, tol=1e-3, random_state=seed)],
-                        "model__alpha": [0.05, 0.3], "model__l1_ratio": [0.5]},
-        "extra_trees": {"model": [ExtraTreesRegressor(n_estimators=100, max_features=0.3, min_samples_leaf=3,
-                                                      n_jobs=1, random_state=seed)]},
+        "elastic_net": {
+            "model": [ElasticNet(max_iter=5000, tol=1e-3, random_state=seed)],
+            "model__alpha": [0.05, 0.3],
+            "model__l1_ratio": [0.5],
+        },
+        "extra_trees": {
+            "model": [
+                ExtraTreesRegressor(
+                    n_estimators=100, max_features=0.3, min_samples_leaf=3, n_jobs=1, random_state=seed
+                )
+            ]
+        },
     }
     unknown = [n for n in names if n not in grids]
     if unknown:
@@ -90,11 +102,16 @@ def param_grid(names: tuple[str, ...], *, seed: int, select_k: tuple = ("all",))
 def describe(pipeline: Pipeline) -> str:
     """'Ridge(alpha=10.0), top 30 features'-style text of the selected estimator."""
     model = pipeline.named_steps["model"]
-    keys = {"Ridge": ("alpha",), "ElasticNet": ("alpha", "l1_ratio"), "ExtraTreesRegressor": ("n_estimators", "max_features")}
+    keys = {
+        "Ridge": ("alpha",),
+        "ElasticNet": ("alpha", "l1_ratio"),
+        "ExtraTreesRegressor": ("n_estimators", "max_features"),
+    }
     params = model.get_params()
     shown = ", ".join(f"{k}={params[k]}" for k in keys.get(type(model).__name__, ()))
     text = f"{type(model).__name__}({shown})"
     select = pipeline.named_steps.get("select")
     if select is not None and hasattr(select, "scores_"):
-        text += f" on {int(select.get_support().sum())} of {len(pipeline.named_steps['usable'].support_)} features"
+        n_usable = len(pipeline.named_steps["usable"].support_)
+        text += f" on {int(select.get_support().sum())} of {n_usable} features"
     return text

@@ -17,17 +17,14 @@ from models.training import Hook, train_target
 
 
 def check_models_config(mc) -> None:
-    """Consistency the field types cannot express: bands, threshold, review target."""
+    """The models section's consistency; a validator on extract.config.ModelsConfig checks the
+    same at config load, this catches configs built without validation (model_copy)."""
+    from extract.config import models_config_problem
     from extract.errors import ConfigError
 
-    if len(mc.band_names) != len(mc.band_upper) or not mc.band_names:
-        raise ConfigError(f"models.band_names ({len(mc.band_names)}) and models.band_upper ({len(mc.band_upper)}) must have the same length")
-    if list(mc.band_upper) != sorted(set(mc.band_upper)) or mc.band_upper[-1] != mc.score_max or mc.band_upper[0] < mc.score_min:
-        raise ConfigError(f"models.band_upper {list(mc.band_upper)} must increase and end at models.score_max ({mc.score_max:g})")
-    if not mc.score_min <= mc.intervention_max < mc.score_max:
-        raise ConfigError(f"models.intervention_max {mc.intervention_max:g} is outside {mc.score_min:g}..{mc.score_max:g}")
-    if mc.review_target not in mc.targets:
-        raise ConfigError(f"models.review_target {mc.review_target!r} is not one of models.targets {list(mc.targets)}")
+    problem = models_config_problem(mc)
+    if problem:
+        raise ConfigError(problem)
 
 
 def check_targets(targets: tuple[str, ...], ratings: pd.DataFrame) -> None:

@@ -23,10 +23,22 @@ def _png(fig) -> str:
 
 def predicted_vs_coded(rows: pd.DataFrame, *, target: str, lo: float, hi: float) -> str:
     fig, ax = plt.subplots(figsize=(4.5, 4.5))
-    ax.errorbar(rows.coded, rows.predicted, yerr=[rows.predicted - rows.lower, rows.upper - rows.predicted],
-                fmt="o", ms=3, alpha=0.6, elinewidth=0.5)
+    ax.errorbar(
+        rows.coded,
+        rows.predicted,
+        yerr=[rows.predicted - rows.lower, rows.upper - rows.predicted],
+        fmt="o",
+        ms=3,
+        alpha=0.6,
+        elinewidth=0.5,
+    )
     ax.plot([lo, hi], [lo, hi], "k--", lw=1)
-    ax.set(xlabel=f"coded {target}", ylabel="predicted (dyad held out)", xlim=(lo - 0.5, hi + 0.5), ylim=(lo - 0.5, hi + 0.5))
+    ax.set(
+        xlabel=f"coded {target}",
+        ylabel="predicted (dyad held out)",
+        xlim=(lo - 0.5, hi + 0.5),
+        ylim=(lo - 0.5, hi + 0.5),
+    )
     return _png(fig)
 
 
@@ -90,9 +102,11 @@ def trajectories_plot(rows: pd.DataFrame) -> str:
     order = list(dict.fromkeys(rows.timepoint.astype(str)))
     groups = sorted(rows.group.astype(str).unique()) if "group" in rows else ["all"]
     colours = {g: f"C{i}" for i, g in enumerate(groups)}
-    for ax, column in zip(axes, ("coded", "predicted")):
-        for dyad, part in rows.groupby("dyad_id"):
-            part = part.assign(pos=part.timepoint.astype(str).map({t: i for i, t in enumerate(order)})).sort_values("pos")
+    for ax, column in zip(axes, ("coded", "predicted"), strict=False):
+        for _dyad, part in rows.groupby("dyad_id"):
+            part = part.assign(
+                pos=part.timepoint.astype(str).map({t: i for i, t in enumerate(order)})
+            ).sort_values("pos")
             g = str(part.group.iloc[0]) if "group" in part else "all"
             ax.plot(part.pos, part[column], "-o", ms=2, lw=0.8, alpha=0.5, color=colours.get(g, "C0"))
         ax.set_xticks(range(len(order)), order)

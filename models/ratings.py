@@ -15,8 +15,14 @@ import pandas as pd
 from extract.errors import DyadscopeError
 
 CARE_SCALES = (
-    "dyadic_synchrony", "adult_sensitivity", "adult_control", "adult_unresponsiveness",
-    "infant_cooperative", "infant_compulsive", "infant_difficult", "infant_passive",
+    "dyadic_synchrony",
+    "adult_sensitivity",
+    "adult_control",
+    "adult_unresponsiveness",
+    "infant_cooperative",
+    "infant_compulsive",
+    "infant_difficult",
+    "infant_passive",
 )
 ID_COLUMNS = ("clip_id", "dyad_id")
 
@@ -29,7 +35,9 @@ def _row(index: int) -> int:
     return index + 2  # 1-based line number in the file, after the header line
 
 
-def load_ratings(path: str | Path, *, targets: tuple[str, ...], score_min: float = 0.0, score_max: float = 14.0) -> pd.DataFrame:
+def load_ratings(
+    path: str | Path, *, targets: tuple[str, ...], score_min: float = 0.0, score_max: float = 14.0
+) -> pd.DataFrame:
     """Read and check a ratings CSV; returns one row per (clip, coder) with float targets.
 
     Errors name the file, the line (header = line 1) and the column: missing columns,
@@ -54,7 +62,10 @@ def load_ratings(path: str | Path, *, targets: tuple[str, ...], score_min: float
             what = "empty value" if not text.strip() else f"not a number: {text!r}"
             raise RatingsError(f"{path}: line {_row(i)}, column '{column}': {what}")
         for i in np.flatnonzero(((values < score_min) | (values > score_max)).to_numpy()):
-            raise RatingsError(f"{path}: line {_row(i)}, column '{column}': {values.iloc[i]:g} is outside {score_min:g}..{score_max:g}")
+            raise RatingsError(
+                f"{path}: line {_row(i)}, column '{column}': {values.iloc[i]:g} is outside "
+                f"{score_min:g}..{score_max:g}"
+            )
         out[column] = values.astype(float)
     coder = table["coder_id"] if "coder_id" in table.columns else pd.Series([""] * len(table))
     key = table["clip_id"].str.strip() + "\x00" + coder.str.strip()
@@ -62,13 +73,17 @@ def load_ratings(path: str | Path, *, targets: tuple[str, ...], score_min: float
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])
         first = int(np.flatnonzero((key == key.iloc[i]).to_numpy())[0])
-        raise RatingsError(f"{path}: line {_row(i)}, column 'clip_id': duplicate id {table['clip_id'].iloc[i]!r}"
-                           f" (already on line {_row(first)} for the same coder)")
+        raise RatingsError(
+            f"{path}: line {_row(i)}, column 'clip_id': duplicate id {table['clip_id'].iloc[i]!r}"
+            f" (already on line {_row(first)} for the same coder)"
+        )
     dyads = out.groupby("clip_id")["dyad_id"].nunique()
     if (dyads > 1).any():
         clip = dyads[dyads > 1].index[0]
         i = int(np.flatnonzero((out.clip_id == clip).to_numpy())[1])
-        raise RatingsError(f"{path}: line {_row(i)}, column 'dyad_id': clip {clip!r} has two different dyad ids")
+        raise RatingsError(
+            f"{path}: line {_row(i)}, column 'dyad_id': clip {clip!r} has two different dyad ids"
+        )
     out["clip_id"] = out["clip_id"].str.strip()
     out["dyad_id"] = out["dyad_id"].str.strip()
     return out
@@ -91,5 +106,11 @@ def coder_pairs(ratings: pd.DataFrame, target: str) -> pd.DataFrame:
     rows = []
     for clip, group in ratings.groupby("clip_id", sort=False):
         if len(group) >= 2:
-            rows.append({"clip_id": clip, "rater_a": float(group[target].iloc[0]), "rater_b": float(group[target].iloc[1])})
+            rows.append(
+                {
+                    "clip_id": clip,
+                    "rater_a": float(group[target].iloc[0]),
+                    "rater_b": float(group[target].iloc[1]),
+                }
+            )
     return pd.DataFrame(rows, columns=["clip_id", "rater_a", "rater_b"])

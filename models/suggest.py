@@ -13,8 +13,16 @@ def _rank01(values: np.ndarray) -> np.ndarray:
     return pd.Series(values).rank(pct=True).to_numpy()
 
 
-def suggest(predictions: pd.DataFrame, *, novelty: pd.Series, coded_clips: set[str], review_target: str,
-            novelty_threshold: float = np.inf, dyad_of: pd.Series | None = None, coded_dyads: set[str] | None = None) -> pd.DataFrame:
+def suggest(
+    predictions: pd.DataFrame,
+    *,
+    novelty: pd.Series,
+    coded_clips: set[str],
+    review_target: str,
+    novelty_threshold: float = np.inf,
+    dyad_of: pd.Series | None = None,
+    coded_dyads: set[str] | None = None,
+) -> pd.DataFrame:
     """Rank uncoded clips: score = mean percentile of interval width (uncertainty) and novelty
     (feature-space coverage), + 0.5 when the clip lies outside the training data (novelty
     above the model's threshold: its interval is least trustworthy there), + 0.25 when its
@@ -22,7 +30,9 @@ def suggest(predictions: pd.DataFrame, *, novelty: pd.Series, coded_clips: set[s
     Columns: rank, clip_id, score, interval_width, novelty, outside_training, new_dyad."""
     rows = predictions[(predictions.target == review_target) & ~predictions.clip_id.isin(coded_clips)].copy()
     if rows.empty:
-        return pd.DataFrame(columns=["rank", "clip_id", "score", "interval_width", "novelty", "outside_training", "new_dyad"])
+        return pd.DataFrame(
+            columns=["rank", "clip_id", "score", "interval_width", "novelty", "outside_training", "new_dyad"]
+        )
     rows["interval_width"] = rows.upper - rows.lower
     rows["novelty"] = novelty.reindex(rows.clip_id).to_numpy()
     new = np.zeros(len(rows), bool)
@@ -30,8 +40,14 @@ def suggest(predictions: pd.DataFrame, *, novelty: pd.Series, coded_clips: set[s
         new = ~dyad_of.reindex(rows.clip_id).astype(str).isin(coded_dyads).to_numpy()
     rows["new_dyad"] = new
     rows["outside_training"] = rows.novelty.to_numpy() > novelty_threshold
-    rows["score"] = (0.5 * _rank01(rows.interval_width) + 0.5 * _rank01(rows.novelty.fillna(0))
-                     + 0.5 * rows.outside_training + 0.25 * new)
+    rows["score"] = (
+        0.5 * _rank01(rows.interval_width)
+        + 0.5 * _rank01(rows.novelty.fillna(0))
+        + 0.5 * rows.outside_training
+        + 0.25 * new
+    )
     rows = rows.sort_values(["score", "clip_id"], ascending=[False, True], kind="stable")
     rows.insert(0, "rank", np.arange(1, len(rows) + 1))
-    return rows[["rank", "clip_id", "score", "interval_width", "novelty", "outside_training", "new_dyad"]].reset_index(drop=True)
+    return rows[
+        ["rank", "clip_id", "score", "interval_width", "novelty", "outside_training", "new_dyad"]
+    ].reset_index(drop=True)

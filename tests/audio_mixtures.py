@@ -24,7 +24,9 @@ INFANT_GLOB = "donateacry_*.wav"
 
 
 def truth_table(script) -> pd.DataFrame:
-    return pd.DataFrame([(s.start_s, s.end_s, s.speaker) for s in script.segments], columns=["start_s", "end_s", "speaker"])
+    return pd.DataFrame(
+        [(s.start_s, s.end_s, s.speaker) for s in script.segments], columns=["start_s", "end_s", "speaker"]
+    )
 
 
 def synthetic_dyad(*, sensitivity: float, seed: int, duration_s: float, snr_db: float | None):
@@ -36,7 +38,9 @@ def synthetic_dyad(*, sensitivity: float, seed: int, duration_s: float, snr_db: 
     return script, synth_track(script, sample_rate=SR, snr_db=snr_db)
 
 
-def active_segments(x: np.ndarray, *, rel_db: float = -35.0, hop: int = 160, min_gap_s: float = 0.3) -> np.ndarray:
+def active_segments(
+    x: np.ndarray, *, rel_db: float = -35.0, hop: int = 160, min_gap_s: float = 0.3
+) -> np.ndarray:
     """(k, 2) seconds where `x` (n,) is within rel_db of its loudest 10 ms frame (clean sources only)."""
     n = len(x) // hop
     rms_db = 10 * np.log10(np.mean(x[: n * hop].reshape(n, hop).astype(np.float64) ** 2, axis=1) + 1e-12)
@@ -52,7 +56,9 @@ def _excerpts(media: Path):
     return adult, infant
 
 
-def real_mixture(media: Path, *, seed: int = 0, n_events: int = 16, snr_db: float = 20.0, n_overlaps: int = 2):
+def real_mixture(
+    media: Path, *, seed: int = 0, n_events: int = 16, snr_db: float = 20.0, n_overlaps: int = 2
+):
     """(samples (n,) float32 at 16 kHz, truth table start_s,end_s,speaker) of a mixture.
 
     Events alternate mostly between adult speech excerpts (1.5-4 s) and infant cry excerpts
@@ -94,14 +100,20 @@ def real_mixture(media: Path, *, seed: int = 0, n_events: int = 16, snr_db: floa
         y[i0 : i0 + len(piece)] += piece
         for a, b in active_segments(piece):
             rows.append((start + a, start + b, speaker))
-    truth = pd.DataFrame(rows, columns=["start_s", "end_s", "speaker"]).sort_values("start_s").reset_index(drop=True)
+    truth = (
+        pd.DataFrame(rows, columns=["start_s", "end_s", "speaker"])
+        .sort_values("start_s")
+        .reset_index(drop=True)
+    )
     voiced = segment_mask(truth[["start_s", "end_s"]].to_numpy(), np.arange(n) / SR)
     noise = lfilter([1.0], [1.0, -0.7], rng.standard_normal(n))
     noise *= np.sqrt(np.mean(y[voiced] ** 2) / 10 ** (snr_db / 10) / np.mean(noise**2))
     return np.clip(y + noise, -1, 1).astype(np.float32), truth
 
 
-def frame_f1(truth: pd.DataFrame, predicted: pd.DataFrame, *, speaker: str, duration_s: float, hop_s: float = 0.01) -> float:
+def frame_f1(
+    truth: pd.DataFrame, predicted: pd.DataFrame, *, speaker: str, duration_s: float, hop_s: float = 0.01
+) -> float:
     """F1 of `speaker` frames (hop_s grid) of `predicted` against `truth` (rows start_s,end_s,speaker)."""
     t = np.arange(0, duration_s, hop_s)
     ref = segment_mask(truth.loc[truth.speaker == speaker, ["start_s", "end_s"]].to_numpy(), t)

@@ -27,11 +27,24 @@ def make_batch(folder: Path, *, frames: int = 60, size=(160, 120)) -> Path:
     audio = np.stack([tone_burst(duration_s=frames / 25, onset_s=0.5, sample_rate=48000)])
     write_video(folder / "good1.mp4", n_frames=frames, size=size, audio=audio)
     write_video(folder / "good2.mp4", n_frames=frames, size=size, audio=audio, noise=True)
-    write_video(folder / "blank.mp4", n_frames=frames, size=size, audio=audio, frame_fn=lambda i: np.full((size[1], size[0], 3), 128, np.uint8))
+    write_video(
+        folder / "blank.mp4",
+        n_frames=frames,
+        size=size,
+        audio=audio,
+        frame_fn=lambda i: np.full((size[1], size[0], 3), 128, np.uint8),
+    )
     write_video(folder / "silent.mp4", n_frames=frames, size=size)
     scratch = folder.parent / f"{folder.name}_whole"
     scratch.mkdir(exist_ok=True)
-    write_video(scratch / "faststart.mp4", n_frames=frames, size=size, noise=True, audio=audio, container_options={"movflags": "faststart"})
+    write_video(
+        scratch / "faststart.mp4",
+        n_frames=frames,
+        size=size,
+        noise=True,
+        audio=audio,
+        container_options={"movflags": "faststart"},
+    )
     cut_copy(scratch / "faststart.mp4", folder / "truncated.mp4", 0.5)
     write_video(scratch / "plain.mp4", n_frames=frames, size=size, noise=True)
     cut_copy(scratch / "plain.mp4", folder / "cut.mp4", 0.5)

@@ -42,7 +42,7 @@ def _cells(width: int, height: int) -> list[tuple[int, int, int, int]]:
     x0, x1 = int(width * 0.1), int(width * 0.9)
     y0, y1 = int(height * 0.4), int(height * 0.6)
     edges = np.linspace(x0, x1, MARKER_BITS + 1).astype(int)
-    return [(y0, y1, int(a), int(b)) for a, b in zip(edges[:-1], edges[1:])]
+    return [(y0, y1, int(a), int(b)) for a, b in zip(edges[:-1], edges[1:], strict=False)]
 
 
 def marker_frame(index: int, width: int = 160, height: int = 120, *, noise: bool = False) -> np.ndarray:
@@ -81,7 +81,12 @@ def corner_colours(image: np.ndarray) -> dict[str, str]:
     """Which colour sits in each corner: {'tl': 'red', 'tr': ..., 'bl': ..., 'br': ...}."""
     h, w = image.shape[:2]
     d = max(2, min(h, w) // 20)
-    spots = {"tl": image[d, d], "tr": image[d, w - 1 - d], "bl": image[h - 1 - d, d], "br": image[h - 1 - d, w - 1 - d]}
+    spots = {
+        "tl": image[d, d],
+        "tr": image[d, w - 1 - d],
+        "bl": image[h - 1 - d, d],
+        "br": image[h - 1 - d, w - 1 - d],
+    }
     names = {"red": RED, "green": GREEN, "blue": BLUE, "grey": (GREY, GREY, GREY)}
     out = {}
     for corner, px in spots.items():
@@ -178,7 +183,9 @@ def write_audio(
             pic = container.add_stream("mjpeg", rate=1)
             pic.width, pic.height, pic.pix_fmt = 64, 48, "yuvj420p"
             pic.disposition = av.stream.Disposition.attached_pic
-            image = av.VideoFrame.from_ndarray(marker_frame(1, 64, 48), format="rgb24").reformat(format="yuvj420p")
+            image = av.VideoFrame.from_ndarray(marker_frame(1, 64, 48), format="rgb24").reformat(
+                format="yuvj420p"
+            )
             container.mux(pic.encode(image))
             container.mux(pic.encode(None))
         _encode_audio(container, stream, signal, sample_rate, start_s)
@@ -230,8 +237,13 @@ def _audio_chunks(container, stream, signal: np.ndarray, rate: int, start_s: flo
 
 
 def tone_burst(
-    *, duration_s: float = 3.0, onset_s: float = 1.234, burst_s: float = 0.5, sample_rate: int = 48000,
-    freq_hz: float = 1000.0, amplitude: float = 0.5,
+    *,
+    duration_s: float = 3.0,
+    onset_s: float = 1.234,
+    burst_s: float = 0.5,
+    sample_rate: int = 48000,
+    freq_hz: float = 1000.0,
+    amplitude: float = 0.5,
 ) -> np.ndarray:
     """(n,) float32: silence with a sine burst from `onset_s` for `burst_s`."""
     t = np.arange(int(round(duration_s * sample_rate))) / sample_rate
@@ -344,4 +356,7 @@ def real_media_dir() -> tuple[Path | None, str]:
     for folder in candidates:
         if folder.is_dir():
             return folder.resolve(), ""
-    return None, f"real media not found (set DYADSCOPE_MEDIA; looked in {', '.join(str(c) for c in candidates)})"
+    return (
+        None,
+        f"real media not found (set DYADSCOPE_MEDIA; looked in {', '.join(str(c) for c in candidates)})",
+    )

@@ -16,8 +16,17 @@ from models.ratings import CARE_SCALES
 TIMEPOINTS = ("8wk", "12mo")
 
 
-def synthetic_cohort(n_dyads: int = 60, *, n_features: int = 30, n_signal: int = 10, n_fingerprint: int = 8,
-                     double_coded: float = 0.3, seed: int = 0, dyad_offset_sd: float = 1.0, prefix: str = "d") -> dict:
+def synthetic_cohort(
+    n_dyads: int = 60,
+    *,
+    n_features: int = 30,
+    n_signal: int = 10,
+    n_fingerprint: int = 8,
+    double_coded: float = 0.3,
+    seed: int = 0,
+    dyad_offset_sd: float = 1.0,
+    prefix: str = "d",
+) -> dict:
     """Returns features (clip_id + dot-named columns), ratings (per coder), manifest, qc and the
     latent sensitivity per clip (`truth`: clip_id, dyad_id, timepoint, group, latent)."""
     rng = np.random.default_rng(seed)
@@ -34,10 +43,12 @@ def synthetic_cohort(n_dyads: int = 60, *, n_features: int = 30, n_signal: int =
             clip = f"{dyad}_{tp}"
             x = np.empty(n_features)
             x[:n_signal] = loadings * latent + rng.normal(0, 0.6, n_signal)
-            x[n_signal:n_signal + n_fingerprint] = fingerprint[d] + rng.normal(0, 0.1, n_fingerprint)
-            x[n_signal + n_fingerprint:] = rng.normal(0, 1, n_features - n_signal - n_fingerprint)
+            x[n_signal : n_signal + n_fingerprint] = fingerprint[d] + rng.normal(0, 0.1, n_fingerprint)
+            x[n_signal + n_fingerprint :] = rng.normal(0, 1, n_features - n_signal - n_fingerprint)
             rows.append(x)
-            truth.append({"clip_id": clip, "dyad_id": dyad, "timepoint": tp, "group": group[d], "latent": latent})
+            truth.append(
+                {"clip_id": clip, "dyad_id": dyad, "timepoint": tp, "group": group[d], "latent": latent}
+            )
             coders = ["c1", "c2"] if rng.random() < double_coded else ["c1"]
             for coder in coders:
                 perceived = latent + offset[d] * 0.8
@@ -47,8 +58,11 @@ def synthetic_cohort(n_dyads: int = 60, *, n_features: int = 30, n_signal: int =
                     value = 7.5 + sign * 2.6 * perceived + rng.normal(0, 0.8)
                     rating[scale] = int(np.clip(np.round(value), 0, 14))
                 ratings.append(rating)
-    names = [f"sig.adult.m{j}.mean" for j in range(n_signal)] + [f"room.dyad.f{j}.mean" for j in range(n_fingerprint)] + \
-            [f"noise.infant.n{j}.mean" for j in range(n_features - n_signal - n_fingerprint)]
+    names = (
+        [f"sig.adult.m{j}.mean" for j in range(n_signal)]
+        + [f"room.dyad.f{j}.mean" for j in range(n_fingerprint)]
+        + [f"noise.infant.n{j}.mean" for j in range(n_features - n_signal - n_fingerprint)]
+    )
     truth = pd.DataFrame(truth)
     features = pd.DataFrame(rows, columns=names)
     features.insert(0, "clip_id", truth.clip_id)
@@ -56,7 +70,13 @@ def synthetic_cohort(n_dyads: int = 60, *, n_features: int = 30, n_signal: int =
     manifest.insert(1, "path", "clips/" + manifest.clip_id + ".mp4")
     qc = truth[["clip_id", "dyad_id", "timepoint", "group"]].copy()
     qc["status"], qc["error"], qc["warnings"] = "ok", "", ""
-    return {"features": features, "ratings": pd.DataFrame(ratings), "manifest": manifest, "qc": qc, "truth": truth}
+    return {
+        "features": features,
+        "ratings": pd.DataFrame(ratings),
+        "manifest": manifest,
+        "qc": qc,
+        "truth": truth,
+    }
 
 
 def write_cohort(cohort: dict, folder) -> dict:

@@ -1,8 +1,8 @@
 """One clip's audio -> labelled vocal segments, clip features and QC figures.
 
-    frames (band energy, spectral shape) + pitch (YIN)  ->  voice activity
-    -> split by speaker evidence -> segment features -> speaker + confidence
-    -> prosody per speaker, turn-taking per clip
+frames (band energy, spectral shape) + pitch (YIN)  ->  voice activity
+-> split by speaker evidence -> segment features -> speaker + confidence
+-> prosody per speaker, turn-taking per clip
 """
 
 from __future__ import annotations
@@ -19,7 +19,13 @@ from extract.audio.pitch import track_pitch
 from extract.audio.prosody import prosody_features, relative_to_baseline
 from extract.audio.segment_features import describe_segments
 from extract.audio.speaker import (
-    VoiceClassifier, VoiceRule, add_mouth_overlaps, attribute, mouth_z, segment_mean, split_by_speaker,
+    VoiceClassifier,
+    VoiceRule,
+    add_mouth_overlaps,
+    attribute,
+    mouth_z,
+    segment_mean,
+    split_by_speaker,
 )
 from extract.audio.turns import conversational_turns, turn_features
 from extract.audio.vad import detect_voice, segment_mask, snr_estimate_db
@@ -28,9 +34,23 @@ from extract.config import AudioConfig
 log = logging.getLogger(__name__)
 
 SEGMENT_CSV_COLUMNS = [
-    "start_s", "end_s", "speaker", "confidence", "f0_median_hz", "f0_mean_hz", "f0_sd_hz", "f0_range_hz",
-    "f0_median_st", "f0_range_st", "f0_rel_baseline_st", "intensity_db", "voiced_share", "duration_s",
-    "p_infant", "acoustic_logodds", "mouth_logodds",
+    "start_s",
+    "end_s",
+    "speaker",
+    "confidence",
+    "f0_median_hz",
+    "f0_mean_hz",
+    "f0_sd_hz",
+    "f0_range_hz",
+    "f0_median_st",
+    "f0_range_st",
+    "f0_rel_baseline_st",
+    "intensity_db",
+    "voiced_share",
+    "duration_s",
+    "p_infant",
+    "acoustic_logodds",
+    "mouth_logodds",
 ]
 
 
@@ -39,7 +59,9 @@ class AudioAnalysis:
     segments: pd.DataFrame  # one row per vocal segment, SEGMENT_CSV_COLUMNS first
     features: dict[str, float | None]  # clip features, dot-named (voice.*, turns.*); None where undefined
     qc: dict[str, float]  # audio QC figures for qc.csv
-    turns: list[tuple[float, float, str]] = field(default_factory=list)  # conversational turns (start, end, "a->b")
+    turns: list[tuple[float, float, str]] = field(
+        default_factory=list
+    )  # conversational turns (start, end, "a->b")
     notes: list[str] = field(default_factory=list)  # QC warnings (low SNR, uncertain speakers)
 
 
@@ -52,8 +74,14 @@ def load_voice_model(path: str | Path) -> VoiceClassifier:
     return model
 
 
-def analyze_audio(samples: np.ndarray, *, sample_rate: int, cfg: AudioConfig = AudioConfig(),
-                  video: pd.DataFrame | None = None, voice_model: VoiceClassifier | None = None) -> AudioAnalysis:
+def analyze_audio(
+    samples: np.ndarray,
+    *,
+    sample_rate: int,
+    cfg: AudioConfig | None = None,
+    video: pd.DataFrame | None = None,
+    voice_model: VoiceClassifier | None = None,
+) -> AudioAnalysis:
     """Analyse mono `samples` (n,) at `sample_rate` Hz (sample 0 = t 0 of the clip clock).
 
     video: optional per-frame table (t_s, adult.mouth_open, infant.mouth_open) for the
@@ -61,45 +89,87 @@ def analyze_audio(samples: np.ndarray, *, sample_rate: int, cfg: AudioConfig = A
     """
     y = np.asarray(samples, dtype=np.float32)
     duration = len(y) / sample_rate
-    v, p, s = cfg.vad, cfg.pitch, cfg.speaker
+    cfg = cfg if cfg is not None else AudioConfig()
+    v, s = cfg.vad, cfg.speaker
     frames = frame_features(y, sample_rate=sample_rate, hop_s=v.hop_s)
-    pitch = track_pitch(y, sample_rate=sample_rate, hop_s=v.hop_s, fmin_hz=p.fmin_hz, fmax_hz=p.fmax_hz,
-                        threshold=p.threshold, voicing_threshold=p.voicing_threshold)
+    pitch = track_pitch(y, sample_rate=sample_rate, hop_s=v.hop_s, cfg=cfg.pitch)
     segs, floor = detect_voice(
-        frames.band_db, hop_s=frames.hop_s, onset_db=v.onset_db, offset_db=v.offset_db, min_level_db=v.min_level_db,
-        floor_window_s=v.floor_window_s, floor_percentile=v.floor_percentile, min_segment_s=v.min_segment_s,
-        min_gap_s=v.min_gap_s, voiced=pitch.voiced, min_voiced_share=v.min_voiced_share, voiced_offset_db=v.voiced_offset_db,
+        frames.band_db,
+        hop_s=frames.hop_s,
+        onset_db=v.onset_db,
+        offset_db=v.offset_db,
+        min_level_db=v.min_level_db,
+        floor_window_s=v.floor_window_s,
+        floor_percentile=v.floor_percentile,
+        min_segment_s=v.min_segment_s,
+        min_gap_s=v.min_gap_s,
+        voiced=pitch.voiced,
+        min_voiced_share=v.min_voiced_share,
+        voiced_offset_db=v.voiced_offset_db,
         unvoiced_keep_s=v.unvoiced_keep_s,
     )
     mouths = mouth_z(frames.times_s, video)
-    mouth = np.zeros(len(frames.times_s)) if mouths is None else s.mouth_weight * (mouths["infant"] - mouths["adult"])
-    rule = VoiceRule(boundary_hz=s.boundary_hz, slope_per_st=s.slope_per_st, centroid_ref_hz=s.centroid_ref_hz,
-                     centroid_per_octave=s.centroid_per_octave, aperiodicity_ref=s.aperiodicity_ref,
-                     aperiodicity_weight=s.aperiodicity_weight)
+    mouth = (
+        np.zeros(len(frames.times_s))
+        if mouths is None
+        else s.mouth_weight * (mouths["infant"] - mouths["adult"])
+    )
+    rule = VoiceRule.from_config(s)
     # speaker evidence only from frames a segment could start on (onset_db above the noise
     # floor): weaker frames are mostly noise, which the rule would read as cry (VoiceRule.frame_evidence)
     evidence = rule.frame_evidence(frames, pitch, reliable=frames.band_db - floor >= v.onset_db) + mouth
-    parts = split_by_speaker(segs, evidence, hop_s=frames.hop_s, smooth_s=s.split_smooth_s, min_part_s=s.min_part_s)
+    parts = split_by_speaker(
+        segs, evidence, hop_s=frames.hop_s, smooth_s=s.split_smooth_s, min_part_s=s.min_part_s
+    )
     table = describe_segments(parts, frames=frames, pitch=pitch)
-    table = attribute(table, mouth_logodds=segment_mean(mouth, parts, hop_s=frames.hop_s), model=voice_model, rule=rule)
+    table = attribute(
+        table, mouth_logodds=segment_mean(mouth, parts, hop_s=frames.hop_s), model=voice_model, rule=rule
+    )
     if mouths is not None and s.overlap_mouth_z > 0:  # both mouths moving: overlapping speech
-        segs2, speakers = add_mouth_overlaps(parts, table.speaker.to_numpy(), mouths, hop_s=frames.hop_s,
-                                             min_z=s.overlap_mouth_z, min_s=s.overlap_min_s)
+        segs2, speakers = add_mouth_overlaps(
+            parts,
+            table.speaker.to_numpy(),
+            mouths,
+            hop_s=frames.hop_s,
+            min_z=s.overlap_mouth_z,
+            min_s=s.overlap_min_s,
+        )
         if len(segs2) != len(parts) or not np.allclose(segs2, parts):
             parts = segs2
-            table = attribute(describe_segments(parts, frames=frames, pitch=pitch),
-                              mouth_logodds=segment_mean(mouth, parts, hop_s=frames.hop_s), model=voice_model, rule=rule)
+            table = attribute(
+                describe_segments(parts, frames=frames, pitch=pitch),
+                mouth_logodds=segment_mean(mouth, parts, hop_s=frames.hop_s),
+                model=voice_model,
+                rule=rule,
+            )
             table["speaker"] = speakers
             table["confidence"] = np.where(speakers == "infant", table.p_infant, 1 - table.p_infant)
-    table["f0_rel_baseline_st"] = relative_to_baseline(table, baseline_percentile=cfg.prosody.baseline_percentile)
+    table["f0_rel_baseline_st"] = relative_to_baseline(
+        table, baseline_percentile=cfg.prosody.baseline_percentile
+    )
     table = table[SEGMENT_CSV_COLUMNS + [c for c in table.columns if c not in SEGMENT_CSV_COLUMNS]]
 
-    features = prosody_features(table, pitch=pitch, frames=frames, duration_s=duration,
-                                baseline_percentile=cfg.prosody.baseline_percentile, ids_rise_st=cfg.prosody.ids_rise_st)
+    features = prosody_features(
+        table,
+        pitch=pitch,
+        frames=frames,
+        duration_s=duration,
+        baseline_percentile=cfg.prosody.baseline_percentile,
+        ids_rise_st=cfg.prosody.ids_rise_st,
+    )
     t = cfg.turns
-    features.update(turn_features(table, duration_s=duration, windows_s=tuple(t.windows_s), max_turn_gap_s=t.max_turn_gap_s,
-                                  min_infant_vocalization_s=t.min_infant_vocalization_s))
-    features = {k: float(v) if v is not None and np.isfinite(v) else None for k, v in features.items()}  # None: undefined
+    features.update(
+        turn_features(
+            table,
+            duration_s=duration,
+            windows_s=tuple(t.windows_s),
+            max_turn_gap_s=t.max_turn_gap_s,
+            min_infant_vocalization_s=t.min_infant_vocalization_s,
+        )
+    )
+    features = {
+        k: float(v) if v is not None and np.isfinite(v) else None for k, v in features.items()
+    }  # None: undefined
     speech = segment_mask(parts, frames.times_s)
     qc = {
         "audio_voiced_share": float(speech.mean()) if len(speech) else np.nan,
@@ -108,16 +178,25 @@ def analyze_audio(samples: np.ndarray, *, sample_rate: int, cfg: AudioConfig = A
         "audio_speaker_confidence_mean": float(table.confidence.mean()) if len(table) else np.nan,
         "audio_mouth_cue": bool(np.any(mouth != 0)),
     }
-    turns = [(float(table.start_s[i]), float(table.end_s[j]), f"{table.speaker[i]}->{table.speaker[j]}")
-             for i, j in conversational_turns(table, max_turn_gap_s=t.max_turn_gap_s)]
+    turns = [
+        (float(table.start_s[i]), float(table.end_s[j]), f"{table.speaker[i]}->{table.speaker[j]}")
+        for i, j in conversational_turns(table, max_turn_gap_s=t.max_turn_gap_s)
+    ]
     notes = []
     if np.isfinite(qc["audio_snr_db"]) and qc["audio_snr_db"] < cfg.qc.min_snr_db:
-        notes.append(f"audio SNR {qc['audio_snr_db']:.1f} dB is below {cfg.qc.min_snr_db:g} dB: vocal features are less reliable")
+        notes.append(
+            f"audio SNR {qc['audio_snr_db']:.1f} dB is below {cfg.qc.min_snr_db:g} dB: vocal features are "
+            "less reliable"
+        )
     if len(table) and qc["audio_speaker_confidence_mean"] < cfg.qc.min_speaker_confidence:
-        notes.append(f"mean speaker confidence {qc['audio_speaker_confidence_mean']:.2f} is below "
-                     f"{cfg.qc.min_speaker_confidence:g}: check who vocalizes when")
+        notes.append(
+            f"mean speaker confidence {qc['audio_speaker_confidence_mean']:.2f} is below "
+            f"{cfg.qc.min_speaker_confidence:g}: check who vocalizes when"
+        )
     log.debug("audio: %d segments, %d turns, SNR %.1f dB", len(table), len(turns), qc["audio_snr_db"])
-    return AudioAnalysis(segments=table.reset_index(drop=True), features=features, qc=qc, turns=turns, notes=notes)
+    return AudioAnalysis(
+        segments=table.reset_index(drop=True), features=features, qc=qc, turns=turns, notes=notes
+    )
 
 
 class AudioAnalyzer:
@@ -132,5 +211,9 @@ class AudioAnalyzer:
         path = cfg.speaker.voice_model
         return cls(cfg, load_voice_model(path) if path else None)
 
-    def analyze(self, samples: np.ndarray, *, sample_rate: int, video: pd.DataFrame | None = None) -> AudioAnalysis:
-        return analyze_audio(samples, sample_rate=sample_rate, cfg=self.cfg, video=video, voice_model=self.voice_model)
+    def analyze(
+        self, samples: np.ndarray, *, sample_rate: int, video: pd.DataFrame | None = None
+    ) -> AudioAnalysis:
+        return analyze_audio(
+            samples, sample_rate=sample_rate, cfg=self.cfg, video=video, voice_model=self.voice_model
+        )

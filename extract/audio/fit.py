@@ -22,8 +22,9 @@ from extract.audio.segment_features import describe_segments
 from extract.audio.speaker import VoiceClassifier
 from extract.config import AudioConfig
 from extract.errors import DyadscopeError
-from extract.inputs import MEDIA_SUFFIXES
 from extract.media import read_audio
+from extract.media.formats import MEDIA_SUFFIXES
+from extract.vocab import ROLES
 
 log = logging.getLogger(__name__)
 
@@ -43,11 +44,14 @@ def _find_media(label: Path, hints: list[str], media_dir: Path | None) -> Path:
                     return folder / (p.name + suffix)
             if (folder / p.name).is_file() and p.suffix.lower() in MEDIA_SUFFIXES:
                 return folder / p.name
-    raise DyadscopeError(f"{label}: no media found for it (looked for {names} in {[str(f) for f in folders]}); use --media DIR")
+    raise DyadscopeError(
+        f"{label}: no media found for it (looked for {names} in {[str(f) for f in folders]}); use --media DIR"
+    )
 
 
-def load_labels(label: str | Path, *, media_dir: str | Path | None = None,
-                mapping: dict[str, str] | None = None) -> list[tuple[Path, pd.DataFrame]]:
+def load_labels(
+    label: str | Path, *, media_dir: str | Path | None = None, mapping: dict[str, str] | None = None
+) -> list[tuple[Path, pd.DataFrame]]:
     """[(media path, table start_s,end_s,speaker in {'adult','infant'})] from one label file."""
     label = Path(label)
     suffix = label.suffix.lower()
@@ -69,26 +73,38 @@ def load_labels(label: str | Path, *, media_dir: str | Path | None = None,
         unknown = g.speaker.isna().sum()
         if unknown:
             log.info("%s: %d segments with other speakers ignored", label, unknown)
-        g = g[g.speaker.isin(["adult", "infant"]) & (g.end_s > g.start_s)]
-        out.append((_find_media(label, [str(h) for h in hints], media_dir), g[["start_s", "end_s", "speaker"]].reset_index(drop=True)))
+        g = g[g.speaker.isin(ROLES) & (g.end_s > g.start_s)]
+        out.append(
+            (
+                _find_media(label, [str(h) for h in hints], media_dir),
+                g[["start_s", "end_s", "speaker"]].reset_index(drop=True),
+            )
+        )
     return out
 
 
-def labelled_features(samples: np.ndarray, labels: pd.DataFrame, *, sample_rate: int, cfg: AudioConfig = AudioConfig()) -> pd.DataFrame:
+def labelled_features(
+    samples: np.ndarray, labels: pd.DataFrame, *, sample_rate: int, cfg: AudioConfig | None = None
+) -> pd.DataFrame:
     """describe_segments table (k rows) of the labelled segments, with their `speaker` column."""
+    cfg = cfg if cfg is not None else AudioConfig()
     frames = frame_features(samples, sample_rate=sample_rate, hop_s=cfg.vad.hop_s)
-    p = cfg.pitch
-    pitch = track_pitch(samples, sample_rate=sample_rate, hop_s=cfg.vad.hop_s, fmin_hz=p.fmin_hz, fmax_hz=p.fmax_hz,
-                        threshold=p.threshold, voicing_threshold=p.voicing_threshold)
+    pitch = track_pitch(samples, sample_rate=sample_rate, hop_s=cfg.vad.hop_s, cfg=cfg.pitch)
     table = describe_segments(labels[["start_s", "end_s"]].to_numpy(), frames=frames, pitch=pitch)
     table["speaker"] = labels.speaker.to_numpy()
     return table
 
 
-def fit_voice_model(label_paths: list[str | Path], *, media_dir: str | Path | None = None,
-                    mapping: dict[str, str] | None = None, cfg: AudioConfig = AudioConfig(),
-                    C: float = 1.0) -> tuple[VoiceClassifier, pd.DataFrame]:
+def fit_voice_model(
+    label_paths: list[str | Path],
+    *,
+    media_dir: str | Path | None = None,
+    mapping: dict[str, str] | None = None,
+    cfg: AudioConfig | None = None,
+    C: float = 1.0,
+) -> tuple[VoiceClassifier, pd.DataFrame]:
     """Fit a VoiceClassifier on all labelled segments. Returns (model, the training table)."""
+    cfg = cfg if cfg is not None else AudioConfig()
     tables = []
     for label in label_paths:
         for media, labels in load_labels(label, media_dir=media_dir, mapping=mapping):

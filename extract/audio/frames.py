@@ -33,7 +33,9 @@ def frame_signal(y: np.ndarray, *, frame_length: int, hop_length: int) -> np.nda
     return np.lib.stride_tricks.sliding_window_view(padded, frame_length)[::hop_length][:n_frames]
 
 
-def frame_features(y: np.ndarray, *, sample_rate: int, hop_s: float = 0.01, window_s: float = 0.032) -> FrameFeatures:
+def frame_features(
+    y: np.ndarray, *, sample_rate: int, hop_s: float = 0.01, window_s: float = 0.032
+) -> FrameFeatures:
     """Band energy, spectral centroid and flatness of `y` (n,) every `hop_s` seconds."""
     hop = max(1, int(round(hop_s * sample_rate)))
     n_fft = int(2 ** np.ceil(np.log2(window_s * sample_rate)))
@@ -49,4 +51,6 @@ def frame_features(y: np.ndarray, *, sample_rate: int, hop_s: float = 0.01, wind
     centroid = (p * freqs[band]).sum(axis=1) / total
     flatness = np.exp(np.mean(np.log(p), axis=1)) / np.mean(p, axis=1)
     times = np.arange(len(frames)) * hop / sample_rate
-    return FrameFeatures(times_s=times, band_db=band_db, centroid_hz=centroid, flatness=flatness, hop_s=hop / sample_rate)
+    return FrameFeatures(
+        times_s=times, band_db=band_db, centroid_hz=centroid, flatness=flatness, hop_s=hop / sample_rate
+    )

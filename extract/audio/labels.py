@@ -18,11 +18,29 @@ SEGMENT_COLUMNS = ["start_s", "end_s", "speaker"]
 
 # Speaker names in common hand-labelled files and what they mean here (case-insensitive).
 SPEAKER_SYNONYMS = {
-    "adult": "adult", "mother": "adult", "mom": "adult", "mum": "adult", "caregiver": "adult", "parent": "adult",
-    "father": "adult", "dad": "adult", "mot": "adult", "fat": "adult", "fan": "adult", "man": "adult", "fem": "adult",
-    "mal": "adult", "adu": "adult",
-    "infant": "infant", "child": "infant", "baby": "infant", "chi": "infant", "chn": "infant", "kchi": "infant",
-    "inf": "infant", "cry": "infant",
+    "adult": "adult",
+    "mother": "adult",
+    "mom": "adult",
+    "mum": "adult",
+    "caregiver": "adult",
+    "parent": "adult",
+    "father": "adult",
+    "dad": "adult",
+    "mot": "adult",
+    "fat": "adult",
+    "fan": "adult",
+    "man": "adult",
+    "fem": "adult",
+    "mal": "adult",
+    "adu": "adult",
+    "infant": "infant",
+    "child": "infant",
+    "baby": "infant",
+    "chi": "infant",
+    "chn": "infant",
+    "kchi": "infant",
+    "inf": "infant",
+    "cry": "infant",
 }
 
 
@@ -40,8 +58,10 @@ def _table(rows) -> pd.DataFrame:
 
 
 def write_rttm(path: str | Path, segments: pd.DataFrame, *, file_id: str) -> None:
-    lines = [f"SPEAKER {file_id} 1 {a:.3f} {b - a:.3f} <NA> <NA> {spk} <NA> <NA>\n"
-             for a, b, spk in zip(segments.start_s, segments.end_s, segments.speaker)]
+    lines = [
+        f"SPEAKER {file_id} 1 {a:.3f} {b - a:.3f} <NA> <NA> {spk} <NA> <NA>\n"
+        for a, b, spk in zip(segments.start_s, segments.end_s, segments.speaker, strict=False)
+    ]
     Path(path).write_text("".join(lines))
 
 
@@ -68,8 +88,13 @@ def read_label_csv(path: str | Path) -> pd.DataFrame:
     return t.sort_values(["start_s", "end_s"], kind="stable").reset_index(drop=True)
 
 
-def write_eaf(path: str | Path, segments: pd.DataFrame, *, media_path: str | Path | None = None,
-              turns: list[tuple[float, float, str]] = ()) -> None:
+def write_eaf(
+    path: str | Path,
+    segments: pd.DataFrame,
+    *,
+    media_path: str | Path | None = None,
+    turns: list[tuple[float, float, str]] = (),
+) -> None:
     """ELAN file with tiers `adult`, `infant` (value: confidence when known) and `turns`
     ((start_s, end_s, label) spans), linked to `media_path` (absolute and relative URL)."""
     import pympi
@@ -88,7 +113,9 @@ def write_eaf(path: str | Path, segments: pd.DataFrame, *, media_path: str | Pat
             eaf.add_annotation("turns", int(round(a * 1000)), int(round(b * 1000)), label)
     if media_path is not None:
         media = Path(media_path).resolve()
-        mime = mimetypes.guess_type(media.name)[0] or ("audio/x-wav" if media.suffix == ".wav" else "video/mp4")
+        mime = mimetypes.guess_type(media.name)[0] or (
+            "audio/x-wav" if media.suffix == ".wav" else "video/mp4"
+        )
         rel = os.path.relpath(media, Path(path).resolve().parent)
         eaf.add_linked_file(media.as_uri(), relpath=rel, mimetype=mime)
     eaf.to_file(str(path))

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from extract.audio.frames import frame_signal
+from extract.config import PitchConfig
 
 
 @dataclass(frozen=True)
@@ -50,16 +51,14 @@ def track_pitch(
     *,
     sample_rate: int,
     hop_s: float = 0.01,
-    fmin_hz: float = 80.0,
-    fmax_hz: float = 1000.0,
-    threshold: float = 0.2,
-    voicing_threshold: float = 0.35,
+    cfg: PitchConfig | None = None,
     min_db: float = -60.0,
     octave_margin: float = 0.2,
     jump_st: float = 5.0,
 ) -> PitchTrack:
     """F0 of `y` (n,) every `hop_s` s (frames centred like frames.frame_features).
 
+    cfg: the audio.pitch section (default config when None): fmin_hz..fmax_hz the F0 search range;
     threshold: YIN absolute threshold (first dip below it is the period);
     voicing_threshold: frames whose aperiodicity is above it are unvoiced;
     min_db: frames quieter than this (dB re full scale) are unvoiced;
@@ -67,6 +66,13 @@ def track_pitch(
     jump_st: frames further than this (semitones) from the median of their 15-frame (150 ms)
     neighbourhood are unvoiced (0 keeps them).
     """
+    cfg = cfg if cfg is not None else PitchConfig()
+    fmin_hz, fmax_hz, threshold, voicing_threshold = (
+        cfg.fmin_hz,
+        cfg.fmax_hz,
+        cfg.threshold,
+        cfg.voicing_threshold,
+    )
     hop = max(1, int(round(hop_s * sample_rate)))
     min_period = max(2, int(np.floor(sample_rate / fmax_hz)))
     max_period = int(np.ceil(sample_rate / fmin_hz))

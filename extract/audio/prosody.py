@@ -23,7 +23,11 @@ def _stats(prefix: str, x: np.ndarray) -> dict[str, float]:
     if len(x) < 3:
         return {f"{prefix}.mean": np.nan, f"{prefix}.sd": np.nan, f"{prefix}.range": np.nan}
     lo, hi = np.percentile(x, [5, 95])
-    return {f"{prefix}.mean": float(np.mean(x)), f"{prefix}.sd": float(np.std(x)), f"{prefix}.range": float(hi - lo)}
+    return {
+        f"{prefix}.mean": float(np.mean(x)),
+        f"{prefix}.sd": float(np.std(x)),
+        f"{prefix}.range": float(hi - lo),
+    }
 
 
 def adult_baseline(segments: pd.DataFrame, *, baseline_percentile: float = 25.0) -> tuple[float, float]:
@@ -34,8 +38,15 @@ def adult_baseline(segments: pd.DataFrame, *, baseline_percentile: float = 25.0)
     return float(np.percentile(adult.f0_median_st, baseline_percentile)), float(np.median(adult.f0_range_st))
 
 
-def prosody_features(segments: pd.DataFrame, *, pitch: PitchTrack, frames: FrameFeatures, duration_s: float,
-                     baseline_percentile: float = 25.0, ids_rise_st: float = 3.0) -> dict[str, float]:
+def prosody_features(
+    segments: pd.DataFrame,
+    *,
+    pitch: PitchTrack,
+    frames: FrameFeatures,
+    duration_s: float,
+    baseline_percentile: float = 25.0,
+    ids_rise_st: float = 3.0,
+) -> dict[str, float]:
     """Per-speaker prosody and voice-amount features ({name: value}) for labelled `segments`
     (rows with start_s, end_s, speaker, f0_median_st, f0_range_st)."""
     f: dict[str, float] = {}
@@ -49,9 +60,13 @@ def prosody_features(segments: pd.DataFrame, *, pitch: PitchTrack, frames: Frame
         f[f"voice.{role}.vocal_time_s.total"] = float((seg.end_s - seg.start_s).sum())
         f.update(_stats(f"voice.{role}.f0_hz", f0))
         f.update(_stats(f"voice.{role}.f0_st", hz_to_st(f0)))
-        f[f"voice.{role}.f0_range_st.mean"] = float(seg.f0_range_st.mean()) if seg.f0_range_st.notna().any() else np.nan
+        f[f"voice.{role}.f0_range_st.mean"] = (
+            float(seg.f0_range_st.mean()) if seg.f0_range_st.notna().any() else np.nan
+        )
         level = frames.band_db[inside[: len(frames.band_db)]]
-        f[f"voice.{role}.intensity_db.mean"] = float(10 * np.log10(np.mean(10 ** (level / 10)))) if len(level) else np.nan
+        f[f"voice.{role}.intensity_db.mean"] = (
+            float(10 * np.log10(np.mean(10 ** (level / 10)))) if len(level) else np.nan
+        )
         f[f"voice.{role}.voiced.share"] = float(np.mean(pitch.voiced[inside])) if inside.any() else np.nan
     base_st, base_range = adult_baseline(segments, baseline_percentile=baseline_percentile)
     adult = segments[(segments.speaker == "adult") & segments.f0_median_st.notna()]
@@ -62,7 +77,12 @@ def prosody_features(segments: pd.DataFrame, *, pitch: PitchTrack, frames: Frame
         f["voice.adult.f0_range_rel_baseline_st.mean"] = float((adult.f0_range_st - base_range).mean())
         f["voice.adult.ids_like.share"] = float(np.mean(rel >= ids_rise_st))
     else:
-        for k in ("f0_rel_baseline_st.mean", "f0_rel_baseline_st.max", "f0_range_rel_baseline_st.mean", "ids_like.share"):
+        for k in (
+            "f0_rel_baseline_st.mean",
+            "f0_rel_baseline_st.max",
+            "f0_range_rel_baseline_st.mean",
+            "ids_like.share",
+        ):
             f[f"voice.adult.{k}"] = np.nan
     return f
 

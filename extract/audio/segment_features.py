@@ -15,8 +15,17 @@ from extract.audio.pitch import PitchTrack, hz_to_st
 
 # Columns the voice classifier uses (all finite after `classifier_matrix`).
 CLASSIFIER_COLUMNS = (
-    "duration_s", "f0_median_st", "f0_range_st", "f0_sd_st", "voiced_share", "aperiodicity_median",
-    "intensity_rel_db", "centroid_median_hz", "flatness_median", "f0_slope_st_per_s", "energy_modulation",
+    "duration_s",
+    "f0_median_st",
+    "f0_range_st",
+    "f0_sd_st",
+    "voiced_share",
+    "aperiodicity_median",
+    "intensity_rel_db",
+    "centroid_median_hz",
+    "flatness_median",
+    "f0_slope_st_per_s",
+    "energy_modulation",
 )
 
 
@@ -47,11 +56,27 @@ def describe_segments(segments: np.ndarray, *, frames: FrameFeatures, pitch: Pit
             p5, p50, p95 = np.percentile(f0, [5, 50, 95])
             s5, s95 = np.percentile(st, [5, 95])
             slope = float(np.polyfit(t - t.mean(), st, 1)[0]) if np.ptp(t) > 0 else 0.0
-            row.update(f0_median_hz=p50, f0_mean_hz=f0.mean(), f0_sd_hz=f0.std(), f0_range_hz=p95 - p5,
-                       f0_median_st=float(np.median(st)), f0_sd_st=st.std(), f0_range_st=s95 - s5, f0_slope_st_per_s=slope)
+            row.update(
+                f0_median_hz=p50,
+                f0_mean_hz=f0.mean(),
+                f0_sd_hz=f0.std(),
+                f0_range_hz=p95 - p5,
+                f0_median_st=float(np.median(st)),
+                f0_sd_st=st.std(),
+                f0_range_st=s95 - s5,
+                f0_slope_st_per_s=slope,
+            )
         else:
-            row.update(f0_median_hz=np.nan, f0_mean_hz=np.nan, f0_sd_hz=np.nan, f0_range_hz=np.nan,
-                       f0_median_st=np.nan, f0_sd_st=np.nan, f0_range_st=np.nan, f0_slope_st_per_s=np.nan)
+            row.update(
+                f0_median_hz=np.nan,
+                f0_mean_hz=np.nan,
+                f0_sd_hz=np.nan,
+                f0_range_hz=np.nan,
+                f0_median_st=np.nan,
+                f0_sd_st=np.nan,
+                f0_range_st=np.nan,
+                f0_slope_st_per_s=np.nan,
+            )
         energy = frames.band_db[sl]
         row.update(
             voiced_share=float(np.mean(pitch.voiced[sl])),
@@ -62,13 +87,33 @@ def describe_segments(segments: np.ndarray, *, frames: FrameFeatures, pitch: Pit
             energy_modulation=float(np.std(energy)),
         )
         rows.append(row)
-    table = pd.DataFrame(rows, columns=[
-        "start_s", "end_s", "duration_s", "f0_median_hz", "f0_mean_hz", "f0_sd_hz", "f0_range_hz", "f0_median_st",
-        "f0_sd_st", "f0_range_st", "f0_slope_st_per_s", "voiced_share", "aperiodicity_median", "intensity_db",
-        "centroid_median_hz", "flatness_median", "energy_modulation",
-    ])
-    table.insert(table.columns.get_loc("intensity_db") + 1, "intensity_rel_db",
-                 table.intensity_db - (table.intensity_db.median() if len(table) else 0.0))
+    table = pd.DataFrame(
+        rows,
+        columns=[
+            "start_s",
+            "end_s",
+            "duration_s",
+            "f0_median_hz",
+            "f0_mean_hz",
+            "f0_sd_hz",
+            "f0_range_hz",
+            "f0_median_st",
+            "f0_sd_st",
+            "f0_range_st",
+            "f0_slope_st_per_s",
+            "voiced_share",
+            "aperiodicity_median",
+            "intensity_db",
+            "centroid_median_hz",
+            "flatness_median",
+            "energy_modulation",
+        ],
+    )
+    table.insert(
+        table.columns.get_loc("intensity_db") + 1,
+        "intensity_rel_db",
+        table.intensity_db - (table.intensity_db.median() if len(table) else 0.0),
+    )
     return table
 
 

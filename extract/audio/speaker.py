@@ -28,8 +28,11 @@ from sklearn.preprocessing import StandardScaler
 from extract.audio.frames import FrameFeatures
 from extract.audio.pitch import PitchTrack, hz_to_st
 from extract.audio.segment_features import classifier_matrix
+from extract.config import SpeakerConfig
+from extract.intervals import runs
+from extract.vocab import ROLES, partner
 
-SPEAKERS = ("adult", "infant")
+SPEAKERS = ROLES
 MOUTH_COLUMNS = {"adult": "adult.mouth_open", "infant": "infant.mouth_open"}
 
 
@@ -43,19 +46,34 @@ class VoiceRule:
     The F0 term counts only where F0 is known (voiced frames); per segment it is scaled down
     when less than `reliable_voiced_share` of the segment is voiced (F0 then unreliable)."""
 
-    boundary_hz: float = 300.0
-    slope_per_st: float = 0.5
-    centroid_ref_hz: float = 900.0
-    centroid_per_octave: float = 2.0
-    aperiodicity_ref: float = 0.45
-    aperiodicity_weight: float = 8.0
+    boundary_hz: float
+    slope_per_st: float
+    centroid_ref_hz: float
+    centroid_per_octave: float
+    aperiodicity_ref: float
+    aperiodicity_weight: float
     reliable_voiced_share: float = 0.5
+
+    @classmethod
+    def from_config(cls, cfg: SpeakerConfig | None = None) -> VoiceRule:
+        """The rule with the audio.speaker section's parameters (default config when None)."""
+        cfg = cfg if cfg is not None else SpeakerConfig()
+        return cls(
+            boundary_hz=cfg.boundary_hz,
+            slope_per_st=cfg.slope_per_st,
+            centroid_ref_hz=cfg.centroid_ref_hz,
+            centroid_per_octave=cfg.centroid_per_octave,
+            aperiodicity_ref=cfg.aperiodicity_ref,
+            aperiodicity_weight=cfg.aperiodicity_weight,
+        )
 
     def _rest(self, centroid_hz: np.ndarray, aperiodicity: np.ndarray) -> np.ndarray:
         c = self.centroid_per_octave * np.log2(np.maximum(centroid_hz, 1.0) / self.centroid_ref_hz)
         return c + self.aperiodicity_weight * np.clip(aperiodicity - self.aperiodicity_ref, 0.0, 1.0)
 
-    def frame_evidence(self, frames: FrameFeatures, pitch: PitchTrack, *, reliable: np.ndarray | None = None) -> np.ndarray:
+    def frame_evidence(
+        self, frames: FrameFeatures, pitch: PitchTrack, *, reliable: np.ndarray | None = None
+    ) -> np.ndarray:
         """(n,) per-frame log-odds of infant; nan where `reliable` (n,) bool is False.
 
         Pass as `reliable` the frames well above the noise floor: in the others (pauses
@@ -74,10 +92,15 @@ class VoiceRule:
         st = table["f0_median_st"].to_numpy(dtype=float)
         reliable = np.clip(table["voiced_share"].to_numpy(dtype=float) / self.reliable_voiced_share, 0.0, 1.0)
         f0 = reliable * np.nan_to_num(self.slope_per_st * (st - hz_to_st(self.boundary_hz)), nan=0.0)
-        return f0 + self._rest(table["centroid_median_hz"].to_numpy(dtype=float), table["aperiodicity_median"].to_numpy(dtype=float))
+        return f0 + self._rest(
+            table["centroid_median_hz"].to_numpy(dtype=float),
+            table["aperiodicity_median"].to_numpy(dtype=float),
+        )
 
 
-def mouth_z(times_s: np.ndarray, video: pd.DataFrame | None, *, clip_z: float = 3.0) -> dict[str, np.ndarray] | None:
+def mouth_z(
+    times_s: np.ndarray, video: pd.DataFrame | None, *, clip_z: float = 3.0
+) -> dict[str, np.ndarray] | None:
     """Per-role mouth opening z-scored over the clip, at `times_s` (n,): {role: (n,)}, 0 where
     unknown; None without a usable video table (t_s and the MOUTH_COLUMNS, nan where a face
     was not seen). z-scoring makes video trackers of any scale work; values clip at +-clip_z."""
@@ -97,19 +120,15 @@ def mouth_z(times_s: np.ndarray, video: pd.DataFrame | None, *, clip_z: float = 
     return z
 
 
-def mouth_evidence(times_s: np.ndarray, video: pd.DataFrame | None, *, weight: float = 1.5, clip_z: float = 3.0) -> np.ndarray:
-    """(n,) per-frame log-odds of infant at `times_s` from mouth opening: weight x (infant z - adult z); 0 where unknown."""
-    z = mouth_z(times_s, video, clip_z=clip_z)
-    return np.zeros(len(times_s)) if z is None else weight * (z["infant"] - z["adult"])
-
-
-def _runs(mask: np.ndarray, min_len: int) -> list[tuple[int, int]]:
-    d = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
-    return [(a, b) for a, b in zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1)) if b - a >= min_len]
-
-
-def add_mouth_overlaps(segments: np.ndarray, speakers: np.ndarray, z: dict[str, np.ndarray], *, hop_s: float,
-                       min_z: float = 1.5, min_s: float = 0.3) -> tuple[np.ndarray, np.ndarray]:
+def add_mouth_overlaps(
+    segments: np.ndarray,
+    speakers: np.ndarray,
+    z: dict[str, np.ndarray],
+    *,
+    hop_s: float,
+    min_z: float = 1.5,
+    min_s: float = 0.3,
+) -> tuple[np.ndarray, np.ndarray]:
     """Who vocalizes inside each segment, from the mouths, when both may: a role is active on
     frames where its mouth z >= min_z, and the segment's own speaker also where neither mouth
     is; active stretches of at least `min_s` become segments (so the two roles can overlap).
@@ -117,19 +136,21 @@ def add_mouth_overlaps(segments: np.ndarray, speakers: np.ndarray, z: dict[str, 
     role less than `min_s` apart are then merged. segments (k, 2) s, speakers (k,) -> (k', 2), (k',)."""
     rows = []
     min_len = max(1, int(round(min_s / hop_s)))
-    for (a, b), spk in zip(np.asarray(segments).reshape(-1, 2), speakers):
+    for (a, b), spk in zip(np.asarray(segments).reshape(-1, 2), speakers, strict=False):
         i0, i1 = int(round(a / hop_s)), int(round(b / hop_s))
         open_ = {role: z[role][i0:i1] >= min_z for role in SPEAKERS}
-        other = "infant" if spk == "adult" else "adult"
-        other_runs = _runs(open_[other], min_len)
+        other = partner(spk)
+        other_runs = runs(open_[other], min_len=min_len)
         both = open_[spk] & open_[other]
         if not other_runs or not any(both[r0:r1].any() for r0, r1 in other_runs):
             rows.append([a, b, spk])  # the other mouth never moves with this one: one speaker
             continue
         own = open_[spk] | ~open_[other]
         for role, mask in ((spk, own), (other, open_[other])):
-            for r0, r1 in _runs(mask, min_len):
-                rows.append([a if r0 == 0 else (i0 + r0) * hop_s, b if r1 == i1 - i0 else (i0 + r1) * hop_s, role])
+            for r0, r1 in runs(mask, min_len=min_len):
+                rows.append(
+                    [a if r0 == 0 else (i0 + r0) * hop_s, b if r1 == i1 - i0 else (i0 + r1) * hop_s, role]
+                )
     merged: list[list] = []
     for spk in SPEAKERS:
         for a, b, _ in sorted(r for r in rows if r[2] == spk):
@@ -138,7 +159,9 @@ def add_mouth_overlaps(segments: np.ndarray, speakers: np.ndarray, z: dict[str, 
             else:
                 merged.append([a, b, spk])
     merged.sort(key=lambda r: (r[0], r[1]))
-    return np.array([(a, b) for a, b, _ in merged], dtype=float).reshape(-1, 2), np.array([r[2] for r in merged], dtype=object)
+    return np.array([(a, b) for a, b, _ in merged], dtype=float).reshape(-1, 2), np.array(
+        [r[2] for r in merged], dtype=object
+    )
 
 
 def _fill(x: np.ndarray) -> np.ndarray:
@@ -150,8 +173,14 @@ def _fill(x: np.ndarray) -> np.ndarray:
     return np.interp(idx, idx[ok], x[ok])
 
 
-def split_by_speaker(segments: np.ndarray, evidence: np.ndarray, *, hop_s: float, smooth_s: float = 1.0,
-                     min_part_s: float = 0.8) -> np.ndarray:
+def split_by_speaker(
+    segments: np.ndarray,
+    evidence: np.ndarray,
+    *,
+    hop_s: float,
+    smooth_s: float = 1.0,
+    min_part_s: float = 0.8,
+) -> np.ndarray:
     """Split segments (k, 2) s where the frame evidence (n,) log-odds changes sign for at least
     `min_part_s` (after a `smooth_s` median filter). Returns (k', 2) seconds, k' >= k."""
     out = []
@@ -202,8 +231,13 @@ def segment_mean(evidence: np.ndarray, segments: np.ndarray, *, hop_s: float) ->
     return out
 
 
-def attribute(table: pd.DataFrame, *, mouth_logodds: np.ndarray, model: "VoiceClassifier | None" = None,
-              rule: VoiceRule = VoiceRule()) -> pd.DataFrame:
+def attribute(
+    table: pd.DataFrame,
+    *,
+    mouth_logodds: np.ndarray,
+    model: "VoiceClassifier | None" = None,
+    rule: VoiceRule | None = None,
+) -> pd.DataFrame:
     """Speaker and confidence per row of a describe_segments table (k rows).
 
     mouth_logodds: (k,) visual log-odds of infant per segment (zeros without video);
@@ -212,7 +246,10 @@ def attribute(table: pd.DataFrame, *, mouth_logodds: np.ndarray, model: "VoiceCl
     p_infant, acoustic_logodds, mouth_logodds.
     """
     out = table.copy()
-    acoustic = model.decision_function(table) if model is not None and len(table) else rule.segment_evidence(table)
+    rule = rule if rule is not None else VoiceRule.from_config()
+    acoustic = (
+        model.decision_function(table) if model is not None and len(table) else rule.segment_evidence(table)
+    )
     z = acoustic + np.asarray(mouth_logodds, dtype=float)
     p = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
     out["speaker"] = np.where(z > 0, "infant", "adult")
@@ -241,7 +278,9 @@ class VoiceClassifier(ClassifierMixin, BaseEstimator):
         unknown = set(np.unique(y)) - set(SPEAKERS)
         if unknown:
             raise ValueError(f"labels must be 'adult' or 'infant', got {sorted(unknown)}")
-        self.pipeline_ = make_pipeline(StandardScaler(), LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=1000))
+        self.pipeline_ = make_pipeline(
+            StandardScaler(), LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=1000)
+        )
         self.pipeline_.fit(self._matrix(X), y)
         self.classes_ = self.pipeline_.classes_
         return self

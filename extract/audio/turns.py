@@ -31,8 +31,11 @@ def conversational_turns(segments: pd.DataFrame, *, max_turn_gap_s: float = 5.0)
     """Index pairs (i, j) of consecutive rows (sorted by start_s) that form a conversational turn."""
     s = segments.sort_values("start_s", kind="stable")
     idx, start, end, spk = s.index.to_numpy(), s.start_s.to_numpy(), s.end_s.to_numpy(), s.speaker.to_numpy()
-    return [(idx[k], idx[k + 1]) for k in range(len(s) - 1)
-            if spk[k] != spk[k + 1] and start[k + 1] - end[k] < max_turn_gap_s]
+    return [
+        (idx[k], idx[k + 1])
+        for k in range(len(s) - 1)
+        if spk[k] != spk[k + 1] and start[k + 1] - end[k] < max_turn_gap_s
+    ]
 
 
 def _responses(partner: pd.DataFrame, responder: pd.DataFrame, window_s: float) -> tuple[int, np.ndarray]:
@@ -48,7 +51,7 @@ def _responses(partner: pd.DataFrame, responder: pd.DataFrame, window_s: float) 
 
 def _overlap_s(a: pd.DataFrame, b: pd.DataFrame) -> tuple[float, int]:
     total, count = 0.0, 0
-    for s0, e0 in zip(a.start_s, a.end_s):
+    for s0, e0 in zip(a.start_s, a.end_s, strict=False):
         ov = np.minimum(e0, b.end_s.to_numpy()) - np.maximum(s0, b.start_s.to_numpy())
         ov = ov[ov > 0]
         total += ov.sum()
@@ -58,7 +61,7 @@ def _overlap_s(a: pd.DataFrame, b: pd.DataFrame) -> tuple[float, int]:
 
 def _union_s(segments: pd.DataFrame) -> float:
     total, cur_a, cur_b = 0.0, None, None
-    for a, b in sorted(zip(segments.start_s, segments.end_s)):
+    for a, b in sorted(zip(segments.start_s, segments.end_s, strict=False)):
         if cur_b is None or a > cur_b:
             if cur_b is not None:
                 total += cur_b - cur_a
@@ -71,7 +74,7 @@ def _union_s(segments: pd.DataFrame) -> float:
 def _monologue_max_s(segments: pd.DataFrame, *, max_gap_s: float) -> float:
     s = segments.sort_values("start_s")
     best, run_start, run_end = 0.0, None, None
-    for a, b, spk in zip(s.start_s, s.end_s, s.speaker):
+    for a, b, spk in zip(s.start_s, s.end_s, s.speaker, strict=False):
         if spk != "adult":
             run_start = run_end = None
             continue
@@ -83,13 +86,21 @@ def _monologue_max_s(segments: pd.DataFrame, *, max_gap_s: float) -> float:
     return float(best)
 
 
-def turn_features(segments: pd.DataFrame, *, duration_s: float, windows_s: tuple[float, ...] = (1.0, 2.0, 5.0),
-                  max_turn_gap_s: float = 5.0, min_infant_vocalization_s: float = 0.0) -> dict[str, float]:
+def turn_features(
+    segments: pd.DataFrame,
+    *,
+    duration_s: float,
+    windows_s: tuple[float, ...] = (1.0, 2.0, 5.0),
+    max_turn_gap_s: float = 5.0,
+    min_infant_vocalization_s: float = 0.0,
+) -> dict[str, float]:
     """Clip-level turn-taking features from `segments` (rows: start_s, end_s, speaker) over a
     clip of `duration_s` seconds. Infant vocalizations shorter than min_infant_vocalization_s
     (LENA uses 0.6 s) are ignored. Returns {feature name: value}; nan where undefined."""
     seg = segments.loc[:, ["start_s", "end_s", "speaker"]].reset_index(drop=True)
-    seg = seg[(seg.speaker != "infant") | (seg.end_s - seg.start_s >= min_infant_vocalization_s)].reset_index(drop=True)
+    seg = seg[(seg.speaker != "infant") | (seg.end_s - seg.start_s >= min_infant_vocalization_s)].reset_index(
+        drop=True
+    )
     adult, infant = seg[seg.speaker == "adult"], seg[seg.speaker == "infant"]
     minutes = duration_s / 60.0 if duration_s > 0 else np.nan
     f: dict[str, float] = {}
@@ -97,7 +108,10 @@ def turn_features(segments: pd.DataFrame, *, duration_s: float, windows_s: tuple
     f["turns.conversational.count"] = float(n_turns)
     f["turns.conversational.per_min"] = n_turns / minutes
     for w in windows_s:
-        for name, partner, responder in (("contingent_response", infant, adult), ("infant_response", adult, infant)):
+        for name, partner, responder in (
+            ("contingent_response", infant, adult),
+            ("infant_response", adult, infant),
+        ):
             n, _ = _responses(partner, responder, w)
             f[f"turns.{name}_{_fmt(w)}s.count"] = float(n)
             f[f"turns.{name}_{_fmt(w)}s.rate"] = n / len(partner) if len(partner) else np.nan
@@ -105,11 +119,16 @@ def turn_features(segments: pd.DataFrame, *, duration_s: float, windows_s: tuple
     for role, partner, responder in (("adult", infant, adult), ("infant", adult, infant)):
         _, lat = _responses(partner, responder, wmax)
         f[f"turns.{role}.response_latency_s.median"] = float(np.median(lat)) if len(lat) else np.nan
-        f[f"turns.{role}.response_latency_s.iqr"] = float(np.subtract(*np.percentile(lat, [75, 25]))) if len(lat) else np.nan
+        f[f"turns.{role}.response_latency_s.iqr"] = (
+            float(np.subtract(*np.percentile(lat, [75, 25]))) if len(lat) else np.nan
+        )
     ov_s, ov_n = _overlap_s(adult, infant)
     f["turns.overlap.count"] = float(ov_n)
     f["turns.overlap_s.total"] = ov_s
-    intr = sum(int(np.any((adult.start_s > a) & (adult.start_s < b))) for a, b in zip(infant.start_s, infant.end_s))
+    intr = sum(
+        int(np.any((adult.start_s > a) & (adult.start_s < b)))
+        for a, b in zip(infant.start_s, infant.end_s, strict=False)
+    )
     f["turns.adult.intrusion.count"] = float(intr)
     f["turns.adult.intrusion.rate"] = intr / len(infant) if len(infant) else np.nan
     t_adult, t_infant = _union_s(adult), _union_s(infant)

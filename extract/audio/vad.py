@@ -13,9 +13,18 @@ from __future__ import annotations
 import numpy as np
 from scipy.ndimage import uniform_filter1d
 
+from extract.intervals import runs
 
-def noise_floor_db(band_db: np.ndarray, *, hop_s: float, window_s: float = 8.0, percentile: float = 10.0,
-                   block_s: float = 0.25, min_level_db: float = -70.0) -> np.ndarray:
+
+def noise_floor_db(
+    band_db: np.ndarray,
+    *,
+    hop_s: float,
+    window_s: float = 8.0,
+    percentile: float = 10.0,
+    block_s: float = 0.25,
+    min_level_db: float = -70.0,
+) -> np.ndarray:
     """(n,) running noise floor of `band_db` (n,): `percentile` of blocks in a `window_s` window.
 
     Levels below `min_level_db` (digital silence) count as min_level_db, so a short muted
@@ -42,12 +51,6 @@ def noise_floor_db(band_db: np.ndarray, *, hop_s: float, window_s: float = 8.0, 
     floor_blocks = np.where(np.isnan(floor_blocks), float(min_level_db), floor_blocks)
     centres = (np.arange(n_blocks) + 0.5) * block
     return np.interp(np.arange(n), centres, floor_blocks)
-
-
-def _runs(mask: np.ndarray) -> np.ndarray:
-    """(k, 2) [start, stop) indices of the True runs of `mask` (n,)."""
-    d = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
-    return np.stack([np.flatnonzero(d == 1), np.flatnonzero(d == -1)], axis=1)
 
 
 def merge_segments(segments: np.ndarray, *, min_gap_s: float, min_segment_s: float) -> np.ndarray:
@@ -87,19 +90,22 @@ def detect_voice(
     band_db: (n,) speech-band energy per frame (frame i at i * hop_s), dB.
     voiced: optional (n,) bool voicing per frame; segments with a smaller voiced share
     than `min_voiced_share` are dropped unless they last `unvoiced_keep_s` or longer (harsh
-    cries are largely aperiodic; knocks, clicks and rattles are short), and voiced frames only `voiced_offset_db` above
+    cries are largely aperiodic; knocks, clicks and rattles are short), and voiced frames only
+    `voiced_offset_db` above
     the floor continue a segment (weak syllables in noise).
     Returns (segments (k, 2) start/end seconds, floor (n,) dB).
     """
     e = uniform_filter1d(np.asarray(band_db, dtype=np.float64), 3, mode="nearest")
-    floor = noise_floor_db(e, hop_s=hop_s, window_s=floor_window_s, percentile=floor_percentile, min_level_db=min_level_db)
+    floor = noise_floor_db(
+        e, hop_s=hop_s, window_s=floor_window_s, percentile=floor_percentile, min_level_db=min_level_db
+    )
     above = e - floor
     strong = (above >= onset_db) & (e >= min_level_db)
     weak = (above >= offset_db) & (e >= min_level_db)
     if voiced is not None:  # periodic frames a little above the floor continue a segment
         weak |= voiced & (above >= voiced_offset_db) & (e >= min_level_db)
     segs = []
-    for a, b in _runs(weak):
+    for a, b in runs(weak):
         if strong[a:b].any():
             segs.append((a * hop_s, b * hop_s))
     segs = merge_segments(np.array(segs).reshape(-1, 2), min_gap_s=min_gap_s, min_segment_s=min_segment_s)

@@ -11,7 +11,9 @@ import numpy as np
 STATS = ("mean", "sd", "p10", "p50", "p90")
 
 
-def summarise(values: np.ndarray, *, min_valid: int, name: str, stats: tuple[str, ...] = STATS) -> tuple[dict[str, float], str | None]:
+def summarise(
+    values: np.ndarray, *, min_valid: int, name: str, stats: tuple[str, ...] = STATS
+) -> tuple[dict[str, float], str | None]:
     """values: (n,) with NaN for invalid frames -> ({'<name>.<stat>': value}, reason or None).
 
     With fewer than `min_valid` valid frames every statistic is NaN and the reason says how
@@ -20,9 +22,11 @@ def summarise(values: np.ndarray, *, min_valid: int, name: str, stats: tuple[str
     valid = values[~np.isnan(values)]
     keys = [f"{name}.{stat}" for stat in stats]
     if len(valid) < min_valid:
-        return dict.fromkeys(keys, np.nan), f"{name}: {len(valid)} valid of {len(values)} frames (need {min_valid})"
+        return dict.fromkeys(
+            keys, np.nan
+        ), f"{name}: {len(valid)} valid of {len(values)} frames (need {min_valid})"
     out = {}
-    for key, stat in zip(keys, stats):
+    for key, stat in zip(keys, stats, strict=False):
         if stat == "mean":
             out[key] = float(valid.mean())
         elif stat == "sd":
@@ -34,7 +38,9 @@ def summarise(values: np.ndarray, *, min_valid: int, name: str, stats: tuple[str
     return out, None
 
 
-def events_per_minute(onsets: int, *, valid_seconds: float, min_valid_s: float, name: str) -> tuple[dict[str, float], str | None]:
+def events_per_minute(
+    onsets: int, *, valid_seconds: float, min_valid_s: float, name: str
+) -> tuple[dict[str, float], str | None]:
     """Count of events per minute of valid time; NaN (with a reason) below `min_valid_s`."""
     key = f"{name}.per_min"
     if valid_seconds < min_valid_s:

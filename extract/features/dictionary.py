@@ -5,16 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-ASPECTS = (
-    "facial expression",
-    "vocal expression",
-    "position & body contact",
-    "affection & arousal",
-    "turn-taking contingencies",
-    "control",
-    "choice of activity",
-    "general",  # QC, duration and other features that belong to no single aspect
-)
+from extract.vocab import ASPECTS
 
 
 @dataclass(frozen=True)
@@ -49,14 +40,12 @@ def render_markdown(specs: list[FeatureSpec], *, title: str = "dyadscope feature
         group = sorted((s for s in specs if s.aspect == aspect), key=lambda s: s.name)
         if not group:
             continue
-        lines += [f"## {aspect} ({len(group)})", "", "| name | unit | definition | sources | reference |", "|---|---|---|---|---|"]
+        lines += [
+            f"## {aspect} ({len(group)})",
+            "",
+            "| name | unit | definition | sources | reference |",
+            "|---|---|---|---|---|",
+        ]
         lines += [f"| `{s.name}` | {s.unit} | {s.definition} | {s.sources} | {s.reference} |" for s in group]
         lines.append("")
     return "\n".join(lines)
-
-
-def feature_dictionary() -> list[FeatureSpec]:
-    """Every clip feature under the default config (models.aspects reads this)."""
-    from extract.features.registry import all_feature_specs  # late: the registry imports this module
-
-    return all_feature_specs()

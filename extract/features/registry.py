@@ -1,45 +1,56 @@
-"""One registry of every clip feature (audio, video aggregates, ...) and the clip-feature builder."""
+"""The one registry of clip-feature families: what features.csv carries, the feature
+dictionary (docs/features.md), the aspects the models group by, all read from here.
+
+Adding a family: write a module with its specs and compute function and a
+`FAMILY = FeatureFamily(...)` (see extract.features.family), then add it to FAMILIES.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from extract.config import Config
+from extract.features import audio_family, episodes, sync_features, video_aggregate
 from extract.features.dictionary import FeatureSpec, render_markdown
-from extract.features.episodes import episode_features, episode_specs
-from extract.features.sync_features import sync_features, sync_specs
-from extract.features.video_aggregate import video_aggregate_specs, video_aggregates
+from extract.features.family import ClipBundle, FeatureFamily
 
-_AUDIO_REFS = {"turns.conversational": "Gilkerson & Richards 2008 (LENA conversational turns)"}
-
-
-def _audio_specs(cfg) -> list[FeatureSpec]:
-    from extract.audio.dictionary import audio_feature_dictionary
-
-    windows = tuple(cfg.audio.turns.windows_s) if cfg is not None else (1.0, 2.0, 5.0)
-    specs = []
-    for row in audio_feature_dictionary(windows_s=windows):
-        ref = next((r for prefix, r in _AUDIO_REFS.items() if row["name"].startswith(prefix)), "")
-        specs.append(FeatureSpec(row["name"], row["unit"], row["definition"], "segments.csv", row["aspect"], ref))
-    return specs
+FAMILIES: tuple[FeatureFamily, ...] = (
+    audio_family.FAMILY,
+    video_aggregate.FAMILY,
+    sync_features.FAMILY,
+    episodes.FAMILY,
+)
 
 
-def all_feature_specs(cfg=None) -> list[FeatureSpec]:
-    """Every feature `clip_features` can emit (and features.csv carries) under `cfg`."""
-    return _audio_specs(cfg) + video_aggregate_specs() + sync_specs() + episode_specs()
+def all_feature_specs(cfg: Config | None = None) -> list[FeatureSpec]:
+    """Every feature the families can emit (and features.csv carries) under `cfg` (default config when
+    None)."""
+    cfg = cfg if cfg is not None else Config()
+    return [spec for family in FAMILIES for spec in family.specs(cfg)]
 
 
-def clip_features(table: pd.DataFrame | None, cfg=None, *, segments: pd.DataFrame | None = None) -> tuple[dict[str, float], list[str]]:
-    """Clip features from a frames.parquet table (+ segments.csv) -> ({name: value}, notes)."""
+def compute_features(bundle: ClipBundle, cfg: Config | None = None) -> tuple[dict[str, float], list[str]]:
+    """One clip's features from its in-memory bundle -> ({name: value}, notes), families in registry order."""
+    cfg = cfg if cfg is not None else Config()
+    features: dict[str, float] = {}
+    notes: list[str] = []
+    for family in FAMILIES:
+        if family.needs_frames and bundle.frames is None:
+            continue
+        got, family_notes = family.compute(bundle, cfg)
+        features.update(got)
+        notes += family_notes
+    return features, notes
+
+
+def clip_features(
+    table: pd.DataFrame | None, cfg: Config | None = None, *, segments: pd.DataFrame | None = None
+) -> tuple[dict[str, float], list[str]]:
+    """The frame-based features of a frames.parquet table (+ segments) -> ({name: value}, notes)."""
     if table is None:
         return {}, []
-    from extract.config import Config
-
-    cfg = cfg if cfg is not None else Config()
-    features, notes = video_aggregates(table)
-    sync, sync_notes = sync_features(table, segments, cfg.sync)
-    episodes, episode_notes = episode_features(table, cfg.episodes)
-    return {**features, **sync, **episodes}, notes + sync_notes + episode_notes
+    return compute_features(ClipBundle(frames=table, segments=segments), cfg)
 
 
-def features_markdown(cfg=None) -> str:
+def features_markdown(cfg: Config | None = None) -> str:
     return render_markdown(all_feature_specs(cfg)) + "\n"

@@ -44,12 +44,20 @@ class SyncResult:
 
 
 SUMMARY_KEYS = (
-    "peak_r.mean", "peak_r.sd", "peak_lag_s.mean", "peak_lag_s.sd",
-    "adult_leads.share", "infant_leads.share", "peak_r.z_vs_surrogate", "windows.count",
+    "peak_r.mean",
+    "peak_r.sd",
+    "peak_lag_s.mean",
+    "peak_lag_s.sd",
+    "adult_leads.share",
+    "infant_leads.share",
+    "peak_r.z_vs_surrogate",
+    "windows.count",
 )
 
 
-def resample_regular(t_s: np.ndarray, values: np.ndarray, *, fs: float, max_gap_s: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
+def resample_regular(
+    t_s: np.ndarray, values: np.ndarray, *, fs: float, max_gap_s: float = 0.5
+) -> tuple[np.ndarray, np.ndarray]:
     """Linear interpolation of an irregularly timed signal onto a grid at `fs` Hz.
 
     t_s, values: (n,) with NaN for missing samples. Grid points farther than `max_gap_s`
@@ -60,7 +68,11 @@ def resample_regular(t_s: np.ndarray, values: np.ndarray, *, fs: float, max_gap_
     if ok.sum() < 2:
         return grid, np.full(len(grid), np.nan)
     out = np.interp(grid, t_s[ok], values[ok])
-    nearest = np.abs(grid[:, None] - t_s[ok][None, :]).min(axis=1) if len(grid) * ok.sum() < 5e7 else np.zeros(len(grid))
+    nearest = (
+        np.abs(grid[:, None] - t_s[ok][None, :]).min(axis=1)
+        if len(grid) * ok.sum() < 5e7
+        else np.zeros(len(grid))
+    )
     out[nearest > max_gap_s] = np.nan
     return grid, out
 
@@ -80,7 +92,9 @@ def _rowwise_r(a: np.ndarray, b: np.ndarray, min_valid: int) -> np.ndarray:
     return r
 
 
-def _peaks(x: np.ndarray, y: np.ndarray, *, w: int, step: int, lags: np.ndarray, min_valid: int) -> tuple[np.ndarray, np.ndarray]:
+def _peaks(
+    x: np.ndarray, y: np.ndarray, *, w: int, step: int, lags: np.ndarray, min_valid: int
+) -> tuple[np.ndarray, np.ndarray]:
     max_lag = int(np.abs(lags).max())
     starts = np.arange(max_lag, len(x) - w - max_lag + 1, step)
     if len(starts) == 0:

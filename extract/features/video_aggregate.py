@@ -11,13 +11,13 @@ import pandas as pd
 
 from extract.features.aggregate import STATS, summarise
 from extract.features.dictionary import FeatureSpec
+from extract.features.family import ClipBundle, FeatureFamily
 from extract.video.columns import FRAME_COLUMNS, ROLES
+from extract.vocab import CARE_ASPECTS
 
 MIN_VALID_FRAMES = 10  # fewer valid frames than this: the statistic is NaN with a QC note
 
-FACE, VOCAL, POSITION, AFFECT, TURNS, CONTROL, ACTIVITY = (
-    "facial expression", "vocal expression", "position & body contact", "affection & arousal",
-    "turn-taking contingencies", "control", "choice of activity")
+FACE, VOCAL, POSITION, AFFECT, TURNS, CONTROL, ACTIVITY = CARE_ASPECTS
 
 # frame measure -> (family, aspect, stats)
 _ROLE_SIGNALS = {
@@ -41,19 +41,31 @@ _DYAD_SIGNALS = {
     "dyad.touch": ("dyad.touch", POSITION, ("share",)),
     "dyad.mutual_facing": ("dyad.mutual_facing", ACTIVITY, ("share",)),
 }
-_STAT_TEXT = {"mean": "mean", "sd": "SD", "p10": "10th percentile", "p50": "median", "p90": "90th percentile",
-              "share": "share of valid frames with value 1 of"}
+_STAT_TEXT = {
+    "mean": "mean",
+    "sd": "SD",
+    "p10": "10th percentile",
+    "p50": "median",
+    "p90": "90th percentile",
+    "share": "share of valid frames with value 1 of",
+}
 _REF = {"motion_energy": "Ramseyer & Tschacher 2011 (motion energy analysis)"}
 
 
 def _targets() -> list[tuple[str, str, str, tuple[str, ...], str]]:
     """(column, feature base name, aspect, stats, measure) for every summarised signal."""
-    out = [(f"{role}.{m}", f"{fam}.{role}.{m}", aspect, stats, m) for m, (fam, aspect, stats) in _ROLE_SIGNALS.items() for role in ROLES]
+    out = [
+        (f"{role}.{m}", f"{fam}.{role}.{m}", aspect, stats, m)
+        for m, (fam, aspect, stats) in _ROLE_SIGNALS.items()
+        for role in ROLES
+    ]
     out += [(col, name, aspect, stats, col) for col, (name, aspect, stats) in _DYAD_SIGNALS.items()]
     return out
 
 
-def video_aggregates(table: pd.DataFrame, *, min_valid: int = MIN_VALID_FRAMES) -> tuple[dict[str, float], list[str]]:
+def video_aggregates(
+    table: pd.DataFrame, *, min_valid: int = MIN_VALID_FRAMES
+) -> tuple[dict[str, float], list[str]]:
     """frames.parquet table (n frames, role-prefixed columns) -> ({feature: value}, notes).
 
     A column that is absent counts as all-invalid (NaN features with a note)."""
@@ -79,17 +91,47 @@ def video_aggregates(table: pd.DataFrame, *, min_valid: int = MIN_VALID_FRAMES) 
     return features, notes
 
 
-def video_aggregate_specs() -> list[FeatureSpec]:
+def video_aggregate_specs(cfg=None) -> list[FeatureSpec]:
     units = {c.name: (c.unit, c.definition) for c in FRAME_COLUMNS}
     specs = []
     for col, name, aspect, stats, measure in _targets():
         unit, text = units[col]
         for stat in stats:
             u = "0..1" if stat == "share" else unit
-            specs.append(FeatureSpec(f"{name}.{stat}", u, f"{_STAT_TEXT[stat]} over valid frames of: {text}", f"frames.parquet `{col}`",
-                                     aspect, _REF.get(measure, "")))
+            specs.append(
+                FeatureSpec(
+                    f"{name}.{stat}",
+                    u,
+                    f"{_STAT_TEXT[stat]} over valid frames of: {text}",
+                    f"frames.parquet `{col}`",
+                    aspect,
+                    _REF.get(measure, ""),
+                )
+            )
     for role in ROLES:
-        specs.append(FeatureSpec(f"qc.{role}.face_found.share", "0..1", f"share of analysis frames in which the {role}'s face was found",
-                                 f"frames.parquet `{role}.face_found`", "general"))
-    specs.append(FeatureSpec("clip.video.duration_s", "s", "time from first to last analysis frame", "frames.parquet `t_s`", "general"))
+        specs.append(
+            FeatureSpec(
+                f"qc.{role}.face_found.share",
+                "0..1",
+                f"share of analysis frames in which the {role}'s face was found",
+                f"frames.parquet `{role}.face_found`",
+                "general",
+            )
+        )
+    specs.append(
+        FeatureSpec(
+            "clip.video.duration_s",
+            "s",
+            "time from first to last analysis frame",
+            "frames.parquet `t_s`",
+            "general",
+        )
+    )
     return specs
+
+
+def _compute(bundle: ClipBundle, cfg) -> tuple[dict[str, float], list[str]]:
+    return video_aggregates(bundle.frames)
+
+
+FAMILY = FeatureFamily("video", specs=video_aggregate_specs, compute=_compute)

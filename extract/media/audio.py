@@ -104,7 +104,8 @@ def read_audio(path: str | Path, *, sample_rate: int = 16000) -> AudioTrack:
             got = len(samples) / sample_rate
             if end is not None and end - got > max(TRUNCATION_SLACK_S, 0.02 * end):
                 warnings.warn(
-                    f"{path}: audio ends at {got:.2f} s but the file declares {end:.2f} s: the file looks truncated",
+                    f"{path}: audio ends at {got:.2f} s but the file declares {end:.2f} s: the file looks "
+                    "truncated",
                     TruncatedMediaWarning,
                     stacklevel=2,
                 )

@@ -34,7 +34,8 @@ def open_media(path: str | Path) -> Iterator[av.container.InputContainer]:
         container = av.open(str(path), mode="r")
     except av.FFmpegError as exc:
         raise MediaUnreadableError(
-            path, f"cannot open as audio/video (truncated, corrupt or not a media file): {exc.strerror or exc}"
+            path,
+            f"cannot open as audio/video (truncated, corrupt or not a media file): {exc.strerror or exc}",
         ) from None
     try:
         if video_stream(container) is None and not container.streams.audio:
@@ -60,7 +61,9 @@ def clock_origin_s(container: av.container.InputContainer) -> float:
     return 0.0 if start is None else start / av.time_base
 
 
-def declared_end_s(container: av.container.InputContainer, stream, *, use_container: bool = True) -> float | None:
+def declared_end_s(
+    container: av.container.InputContainer, stream, *, use_container: bool = True
+) -> float | None:
     """Where the container says `stream` ends (s, on the clip clock), or None if it does not say.
 
     The stream's own duration (mp4, mov, avi) is preferred, so a longer audio track does not

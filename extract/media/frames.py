@@ -72,7 +72,9 @@ class _Decoded:
             )
             return
         if self.n == 0:
-            raise MediaUnreadableError(self.path, "video stream has no decodable frames (truncated or corrupt)")
+            raise MediaUnreadableError(
+                self.path, "video stream has no decodable frames (truncated or corrupt)"
+            )
 
     def check_complete(self, container) -> None:
         """Warn when the last decoded frame falls well short of the declared end: some
@@ -137,6 +139,8 @@ def iter_frames(
             if size is None:
                 size = scaled_size(frame.width, frame.height, longest_side)
             image = frame.to_ndarray(width=size[0], height=size[1], format="rgb24", interpolation="AREA")
-            yield Frame(t_s=t, index=index, source_index=source_index, image=rotate_image(image, frame.rotation or 0))
+            yield Frame(
+                t_s=t, index=index, source_index=source_index, image=rotate_image(image, frame.rotation or 0)
+            )
             index += 1
         decoded.check_complete(container)

@@ -54,7 +54,12 @@ class MediaInfo:
 
     def to_row(self) -> dict:
         """Flat dict for tables: one row per clip."""
-        row = {"path": str(self.path), "format": self.format, "size_bytes": self.size_bytes, "duration_s": self.duration_s}
+        row = {
+            "path": str(self.path),
+            "format": self.format,
+            "size_bytes": self.size_bytes,
+            "duration_s": self.duration_s,
+        }
         for prefix, part in (("video", self.video), ("audio", self.audio)):
             row[f"has_{prefix}"] = part is not None
             if part is not None:
@@ -68,7 +73,10 @@ class MediaInfo:
         if v:
             w, h = v.display_size
             fps = f"{v.measured_fps:.2f}" if v.measured_fps else "?"
-            parts.append(f"video {v.codec} {w}x{h} {fps} fps{' VFR' if v.vfr else ''}" + (f" rot {v.rotation_deg}" if v.rotation_deg else ""))
+            parts.append(
+                f"video {v.codec} {w}x{h} {fps} fps{' VFR' if v.vfr else ''}"
+                + (f" rot {v.rotation_deg}" if v.rotation_deg else "")
+            )
         else:
             parts.append("no video")
         a = self.audio
@@ -142,7 +150,9 @@ def probe(path: str | Path) -> MediaInfo:
         audio = None
         if container.streams.audio:
             cc = container.streams.audio[0].codec_context
-            audio = AudioInfo(codec=cc.name, sample_rate=int(cc.sample_rate or 0), channels=int(cc.channels or 0))
+            audio = AudioInfo(
+                codec=cc.name, sample_rate=int(cc.sample_rate or 0), channels=int(cc.channels or 0)
+            )
         duration = container.duration / av.time_base if container.duration else None
         if duration is None and video and video.last_t_s is not None:
             duration = video.last_t_s

@@ -1,4 +1,5 @@
-"""Render one clip: stream composed frames and the synthesized voice track into an MP4, with its truth sidecar."""
+"""Render one clip: stream composed frames and the synthesized voice track into an MP4, with its truth
+sidecar."""
 
 from __future__ import annotations
 
@@ -83,7 +84,11 @@ def render_clip(
             image, poses = compose_frame(script, t, size=size, occluders=occluders)
             row = frame_row(frame=i, t_s=t, poses=poses, script=script, size=size)
             csv.write(format_row(row) + "\n")
-            distance[i], adult_smile[i], infant_smile[i] = row["dyad.distance_norm"], row["adult.smile"], row["infant.smile"]
+            distance[i], adult_smile[i], infant_smile[i] = (
+                row["dyad.distance_norm"],
+                row["adult.smile"],
+                row["infant.smile"],
+            )
             vf = av.VideoFrame.from_ndarray(image, format="rgb24")
             vf.pts = i
             vf.time_base = Fraction(1, fps)
@@ -103,7 +108,11 @@ def render_clip(
 
     layout = {
         "adult": {"side": "left", "face_width_norm": scene.ADULT_FACE_WIDTH, "mirrored": False},
-        "infant": {"side": "right", "face_width_norm": scene.ADULT_FACE_WIDTH * scene.INFANT_FACE_RATIO, "mirrored": True},
+        "infant": {
+            "side": "right",
+            "face_width_norm": scene.ADULT_FACE_WIDTH * scene.INFANT_FACE_RATIO,
+            "mirrored": True,
+        },
     }
     write_json(
         json_path,

@@ -14,10 +14,11 @@ import logging
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Sequence
 
 import numpy as np
 
+from extract.progress import ProgressHook
 from extract.render.clip import render_clip
 from extract.render.script import build_script
 
@@ -27,9 +28,18 @@ GROUP_SENSITIVITY = {"control": (0.72, 0.10), "depressed": (0.42, 0.12)}
 TIMEPOINT_SD = 0.06
 CODERS = {"c1": 0.0, "c2": 0.4}  # coder id -> leniency bias (scale points of sensitivity)
 RATING_COLUMNS = (
-    "clip_id", "dyad_id", "timepoint", "coder_id", "dyadic_synchrony",
-    "adult_sensitivity", "adult_control", "adult_unresponsiveness",
-    "infant_cooperative", "infant_compulsive", "infant_difficult", "infant_passive",
+    "clip_id",
+    "dyad_id",
+    "timepoint",
+    "coder_id",
+    "dyadic_synchrony",
+    "adult_sensitivity",
+    "adult_control",
+    "adult_unresponsiveness",
+    "infant_cooperative",
+    "infant_compulsive",
+    "infant_difficult",
+    "infant_passive",
 )
 MANIFEST_COLUMNS = ("clip_id", "path", "dyad_id", "timepoint", "group")
 
@@ -45,8 +55,14 @@ def _split(total: int, weights: Sequence[float]) -> list[int]:
     return [int(p) for p in parts]
 
 
-def care_ratings(*, sensitivity: float, control_share: float, infant_age_months: float, coder_bias: float,
-                 rng: np.random.Generator) -> dict[str, int]:
+def care_ratings(
+    *,
+    sensitivity: float,
+    control_share: float,
+    infant_age_months: float,
+    coder_bias: float,
+    rng: np.random.Generator,
+) -> dict[str, int]:
     """One coder's CARE-Index scores (integers 0..14) for a clip with latent `sensitivity` (0..1).
 
     Adult: sensitivity ~ 14 * latent + noise (sd 1); the rest split between control and
@@ -81,7 +97,9 @@ def _age_months(timepoint: str) -> float:
     return 6.0
 
 
-def spread_sensitivities(n_dyads: int, low: float = 0.05, high: float = 0.95, *, seed: int = 0) -> list[float]:
+def spread_sensitivities(
+    n_dyads: int, low: float = 0.05, high: float = 0.95, *, seed: int = 0
+) -> list[float]:
     """Trait sensitivities spread evenly over low..high, one per dyad, for `render_cohort`.
 
     The values are paired in rank order (1st-2nd, 3rd-4th, ...); within a pair the control dyad
@@ -106,7 +124,7 @@ def render_cohort(
     fps: int = 25,
     size: tuple[int, int] = (640, 360),
     snr_db_range: tuple[float, float] | None = (18.0, 30.0),
-    progress: Callable[[int, int, str], None] | None = None,
+    progress: ProgressHook | None = None,
     jobs: int = 1,
 ) -> Path:
     """Render n_dyads x len(timepoints) clips into `out_dir`/clips with truth sidecars, and write
@@ -116,7 +134,8 @@ def render_cohort(
     library versions). sensitivities: trait sensitivity (0..1) per dyad in place of the group
     draws (same length as n_dyads; the per-timepoint change is still added). snr_db_range:
     background-noise SNR drawn per clip (None: no noise). progress: called as
-    progress(done, total, clip_id) after each clip. jobs: clips rendered in parallel processes
+    progress("render", clip_id, completed=done, total=total) after each clip. jobs: clips rendered in
+    parallel processes
     (the result does not depend on it).
     """
     if sensitivities is not None and len(sensitivities) != n_dyads:
@@ -139,24 +158,56 @@ def render_cohort(
             clip_seed = int(rng.integers(0, 2**31 - 1))
             snr = None if snr_db_range is None else round(float(rng.uniform(*snr_db_range)), 1)
             clip_id = f"{dyad_id}_{tp}"
-            meta = {"dyad_id": dyad_id, "timepoint": tp, "group": group, "control_share": round(control_share, 4)}
+            meta = {
+                "dyad_id": dyad_id,
+                "timepoint": tp,
+                "group": group,
+                "control_share": round(control_share, 4),
+            }
             plan.append((clip_id, sensitivity, clip_seed, snr, meta))
-            manifest.append({"clip_id": clip_id, "path": f"clips/{clip_id}.mp4", "dyad_id": dyad_id, "timepoint": tp, "group": group})
+            manifest.append(
+                {
+                    "clip_id": clip_id,
+                    "path": f"clips/{clip_id}.mp4",
+                    "dyad_id": dyad_id,
+                    "timepoint": tp,
+                    "group": group,
+                }
+            )
             coder_rng = np.random.default_rng([clip_seed, 77])
             for coder, bias in CODERS.items():
                 if coder != "c1" and (len(plan) - 1) % 2 == 1:
                     continue
-                scores = care_ratings(sensitivity=sensitivity, control_share=control_share,
-                                      infant_age_months=_age_months(tp), coder_bias=bias, rng=coder_rng)
-                ratings.append({"clip_id": clip_id, "dyad_id": dyad_id, "timepoint": tp, "coder_id": coder, **scores})
-    tasks = [dict(clip_dir=clip_dir, clip_id=c, sensitivity=s_, clip_seed=cs, snr=snr, meta=m, duration_s=duration_s,
-                  fps=fps, size=size) for c, s_, cs, snr, m in plan]
+                scores = care_ratings(
+                    sensitivity=sensitivity,
+                    control_share=control_share,
+                    infant_age_months=_age_months(tp),
+                    coder_bias=bias,
+                    rng=coder_rng,
+                )
+                ratings.append(
+                    {"clip_id": clip_id, "dyad_id": dyad_id, "timepoint": tp, "coder_id": coder, **scores}
+                )
+    tasks = [
+        dict(
+            clip_dir=clip_dir,
+            clip_id=c,
+            sensitivity=s_,
+            clip_seed=cs,
+            snr=snr,
+            meta=m,
+            duration_s=duration_s,
+            fps=fps,
+            size=size,
+        )
+        for c, s_, cs, snr, m in plan
+    ]
     sens_of = {c: s_ for c, s_, *_ in plan}
 
     def finished(done: int, clip_id: str) -> None:
         log.info("cohort: %d/%d %s (sensitivity %.2f)", done, len(plan), clip_id, sens_of[clip_id])
         if progress is not None:
-            progress(done, len(plan), clip_id)
+            progress("render", clip_id, completed=done, total=len(plan))
 
     if jobs > 1:  # own spawned pool: leaves the batch's reusable loky executor alone
         with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
@@ -172,10 +223,22 @@ def render_cohort(
     return manifest_path
 
 
-def _render_one(*, clip_dir: Path, clip_id: str, sensitivity: float, clip_seed: int, snr, meta: dict, duration_s: float,
-                fps: int, size: tuple[int, int]) -> str:
+def _render_one(
+    *,
+    clip_dir: Path,
+    clip_id: str,
+    sensitivity: float,
+    clip_seed: int,
+    snr,
+    meta: dict,
+    duration_s: float,
+    fps: int,
+    size: tuple[int, int],
+) -> str:
     script = build_script(sensitivity=sensitivity, seed=clip_seed, duration_s=duration_s)
-    render_clip(clip_dir / f"{clip_id}.mp4", script, fps=fps, size=size, snr_db=snr, clip_id=clip_id, meta=meta)
+    render_clip(
+        clip_dir / f"{clip_id}.mp4", script, fps=fps, size=size, snr_db=snr, clip_id=clip_id, meta=meta
+    )
     return clip_id
 
 

@@ -170,7 +170,9 @@ def warp_face(sprite: FaceSprite, *, mouth_open: float, smile: float) -> tuple[n
     map_x = (xx - dx).astype(np.float32)
     map_y = (yy - dy).astype(np.float32)
     rgb = cv2.remap(sprite.rgb, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    alpha = cv2.remap(sprite.alpha, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    alpha = cv2.remap(
+        sprite.alpha, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0
+    )
     if drop > 0.3:
         # Destination pixels whose source lies above the lip line fall in the opened gap.
         src_y = map_y

@@ -123,7 +123,9 @@ def _place(img: np.ndarray, sprite: FaceSprite, pose: FacePose) -> None:
     shift_in = np.array([[1, 0, 0.5], [0, 1, 0.5], [0, 0, 1]])
     m_idx = (m_roi @ shift_in)[:2]
     m_idx[:, 2] -= 0.5
-    out = cv2.warpAffine(rgba, m_idx, (x1 - x0, y1 - y0), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    out = cv2.warpAffine(
+        rgba, m_idx, (x1 - x0, y1 - y0), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0
+    )
     a = out[..., 3:4]
     roi = img[y0:y1, x0:x1]
     roi *= 1 - a
@@ -143,8 +145,13 @@ def _occlude(img: np.ndarray, pose: FacePose) -> None:
         cv2.line(img, (x, y0), (x, y0 + (y1 - y0) // 2), (190, 140, 115), 1, cv2.LINE_AA)
 
 
-def compose_frame(script: DyadScript, t: float, *, size: tuple[int, int] = (640, 360),
-                  occluders: tuple[tuple[str, float, float], ...] = ()) -> tuple[np.ndarray, dict[str, FacePose]]:
+def compose_frame(
+    script: DyadScript,
+    t: float,
+    *,
+    size: tuple[int, int] = (640, 360),
+    occluders: tuple[tuple[str, float, float], ...] = (),
+) -> tuple[np.ndarray, dict[str, FacePose]]:
     """Render the scene at time t (s). Returns (image (H, W, 3) uint8 RGB, poses by role).
     occluders: (role, start_s, end_s): cover that role's face with a hand while start_s <= t < end_s."""
     w, h = size

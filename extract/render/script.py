@@ -114,7 +114,9 @@ def segment_envelope(seg: VocalSegment, t: np.ndarray) -> np.ndarray:
     return np.where(inside, seg_env * (0.4 + 0.6 * syl), 0.0)
 
 
-def _make_segment(rng: np.random.Generator, *, start: float, dur: float, speaker: str, contingent: bool = False) -> VocalSegment:
+def _make_segment(
+    rng: np.random.Generator, *, start: float, dur: float, speaker: str, contingent: bool = False
+) -> VocalSegment:
     lo, hi = F0_RANGE_HZ[speaker]
     # base F0 leaves 15% headroom for the contour (see voices.f0_contour)
     f0 = float(rng.uniform(lo / 0.85 + 5, hi / 1.15 - 5))
@@ -122,7 +124,8 @@ def _make_segment(rng: np.random.Generator, *, start: float, dur: float, speaker
     n_syl = max(1, int(round(dur / rng.uniform(0.22, 0.32))))
     edges = np.linspace(start, end, n_syl + 1)
     syllables = tuple(
-        Syllable(float(a), float(b), int(rng.integers(0, 5))) for a, b in zip(edges[:-1], edges[1:])
+        Syllable(float(a), float(b), int(rng.integers(0, 5)))
+        for a, b in zip(edges[:-1], edges[1:], strict=False)
     )
     return VocalSegment(
         start_s=start,
@@ -172,12 +175,16 @@ def _couple(own: np.ndarray, leader: np.ndarray, *, coupling: float, lag_s: floa
     """`own` mixed with `leader` delayed by lag_s, same SD as `own`; correlation with the
     delayed leader = coupling (both unit-free smooth noise of equal shape)."""
     shift = int(round(lag_s * CONTROL_HZ))
-    delayed = np.concatenate([leader[-shift:], leader[:-shift]]) if shift else leader  # wrap: noise is circular
+    delayed = (
+        np.concatenate([leader[-shift:], leader[:-shift]]) if shift else leader
+    )  # wrap: noise is circular
     scale = own.std() / (delayed.std() + 1e-12)
     return np.sqrt(1 - coupling**2) * own + coupling * scale * delayed
 
 
-def _episodes(rng: np.random.Generator, *, rate_hz: float, duration_s: float, dur_range: tuple[float, float]) -> list[tuple[float, float]]:
+def _episodes(
+    rng: np.random.Generator, *, rate_hz: float, duration_s: float, dur_range: tuple[float, float]
+) -> list[tuple[float, float]]:
     out: list[tuple[float, float]] = []
     t = float(rng.exponential(1 / rate_hz)) if rate_hz > 0 else duration_s
     while t < duration_s - 0.5:
@@ -241,7 +248,10 @@ def build_script(*, sensitivity: float, seed: int, duration_s: float = 20.0) -> 
             "roll": _smooth_noise(rng, n, sd=roll_sd, sigma_s=0.6),
         }
     coupling = 0.1 + 0.8 * s
-    head["infant"] = {k: _couple(v, head["adult"][k], coupling=coupling, lag_s=HEAD_LAG_S) for k, v in head["infant"].items()}
+    head["infant"] = {
+        k: _couple(v, head["adult"][k], coupling=coupling, lag_s=HEAD_LAG_S)
+        for k, v in head["infant"].items()
+    }
     return DyadScript(
         sensitivity=s,
         seed=int(seed),
@@ -260,7 +270,8 @@ def build_script(*, sensitivity: float, seed: int, duration_s: float = 20.0) -> 
 
 
 def contingent_response_rate(segments, *, window_s: float = CONTINGENCY_WINDOW_S) -> float:
-    """Share of infant vocalizations followed by an adult onset within `window_s` of their offset (nan if none)."""
+    """Share of infant vocalizations followed by an adult onset within `window_s` of their offset (nan if
+    none)."""
     infant = [s for s in segments if s.speaker == "infant"]
     if not infant:
         return float("nan")

@@ -28,20 +28,26 @@ DEFINITIONS = {
     "frame": "video frame index; its pts is `frame` in time_base 1/fps",
     "t_s": "presentation time of the frame, s (= frame / fps)",
     "<role>.cx": "face centre x / frame width (0 = left edge), same coordinates as MediaPipe's relative x; "
-    "the centre is the point between the eyes and the nose tip where MediaPipe's face-detection box centre falls",
+    "the centre is the point between the eyes and the nose tip where MediaPipe's face-detection box centre "
+    "falls",
     "<role>.cy": "face centre y / frame height (0 = top edge)",
     "<role>.size": "face width (MediaPipe face-detection box width at this scale) / frame width",
     "<role>.roll_deg": "in-plane head rotation, degrees, counter-clockwise as displayed",
-    "<role>.mouth_open": "scripted mouth opening 0..1 (jaw drop = 0.125 face widths at 1); equals the voice amplitude envelope",
-    "<role>.smile": "scripted smile 0..1 (mouth corners lifted by 0.048 face widths at 1, at rest at 0.35, lowered below)",
+    "<role>.mouth_open": "scripted mouth opening 0..1 (jaw drop = 0.125 face widths at 1); equals the voice "
+    "amplitude envelope",
+    "<role>.smile": "scripted smile 0..1 (mouth corners lifted by 0.048 face widths at 1, at rest at 0.35, "
+    "lowered below)",
     "<role>.vocalizing": "1 while a vocal segment of this role is sounding",
     "dyad.distance_norm": "distance between the two face centres, px / frame width",
     "dyad.distance_adult_fw": "distance between the two face centres in adult face widths",
 }
 
 
-def frame_row(*, frame: int, t_s: float, poses: dict[str, FacePose], script: DyadScript, size: tuple[int, int]) -> dict:
-    """One truth row for the frame at t_s whose faces were drawn with `poses` in a frame of `size` = (W, H)."""
+def frame_row(
+    *, frame: int, t_s: float, poses: dict[str, FacePose], script: DyadScript, size: tuple[int, int]
+) -> dict:
+    """One truth row for the frame at t_s whose faces were drawn with `poses` in a frame of `size` = (W,
+    H)."""
     w, h = size
     row: dict = {"frame": frame, "t_s": round(t_s, 6)}
     for role, p in poses.items():
@@ -67,7 +73,9 @@ def format_row(row: dict) -> str:
     return ",".join(out)
 
 
-def summary(script: DyadScript, *, distance: np.ndarray, adult_smile: np.ndarray, infant_smile: np.ndarray) -> dict:
+def summary(
+    script: DyadScript, *, distance: np.ndarray, adult_smile: np.ndarray, infant_smile: np.ndarray
+) -> dict:
     """Clip-level truth figures; arrays are the per-frame truth columns (n_frames,)."""
     shared = (adult_smile > 0.6) & (infant_smile > 0.6)
     crr = contingent_response_rate(script.segments)
@@ -83,9 +91,22 @@ def summary(script: DyadScript, *, distance: np.ndarray, adult_smile: np.ndarray
     }
 
 
-def write_json(path: Path, *, clip_id: str, video_name: str, csv_name: str, script: DyadScript, fps: float,
-               size: tuple[int, int], n_frames: int, sample_rate: int, snr_db: float | None, summary_: dict,
-               meta: dict | None, layout: dict) -> None:
+def write_json(
+    path: Path,
+    *,
+    clip_id: str,
+    video_name: str,
+    csv_name: str,
+    script: DyadScript,
+    fps: float,
+    size: tuple[int, int],
+    n_frames: int,
+    sample_rate: int,
+    snr_db: float | None,
+    summary_: dict,
+    meta: dict | None,
+    layout: dict,
+) -> None:
     doc = {
         "format": TRUTH_FORMAT,
         "clip_id": clip_id,
@@ -106,11 +127,20 @@ def write_json(path: Path, *, clip_id: str, video_name: str, csv_name: str, scri
         "layout": layout,
         "definitions": DEFINITIONS,
         "segments": [
-            {"start_s": s.start_s, "end_s": s.end_s, "speaker": s.speaker, "f0_hz": s.f0_hz, "contingent": s.contingent}
+            {
+                "start_s": s.start_s,
+                "end_s": s.end_s,
+                "speaker": s.speaker,
+                "f0_hz": s.f0_hz,
+                "contingent": s.contingent,
+            }
             for s in script.segments
         ],
         "events": {
-            "smile_episodes": {r: [{"start_s": a, "end_s": b, "shared": sh} for a, b, sh in eps] for r, eps in script.smile_episodes.items()},
+            "smile_episodes": {
+                r: [{"start_s": a, "end_s": b, "shared": sh} for a, b, sh in eps]
+                for r, eps in script.smile_episodes.items()
+            },
             "intrusive_approaches": [{"start_s": a, "end_s": b} for a, b in script.intrusions],
         },
         "summary": summary_,

@@ -56,7 +56,7 @@ def synth_segment(seg: VocalSegment, *, sample_rate: int) -> tuple[int, np.ndarr
         j0 = max(0, int(np.floor(syl.start_s * sample_rate)) - i0 - 80)
         j1 = min(len(t), int(np.ceil(syl.end_s * sample_rate)) - i0 + 80)
         y = src[j0:j1]
-        for f, bw in zip(VOWELS[syl.vowel], BANDWIDTHS_HZ):
+        for f, bw in zip(VOWELS[syl.vowel], BANDWIDTHS_HZ, strict=False):
             b, a = _resonator(min(f * scale, 0.42 * sample_rate), bw * scale, sample_rate)
             y = lfilter(b, a, y)
         # cross-fade syllables over their 80-sample overlap
@@ -70,7 +70,9 @@ def synth_segment(seg: VocalSegment, *, sample_rate: int) -> tuple[int, np.ndarr
     return i0, (LEVEL[seg.speaker] * env * out).astype(np.float32)
 
 
-def synth_track(script: DyadScript, *, sample_rate: int = 16000, snr_db: float | None = None, seed: int = 0) -> np.ndarray:
+def synth_track(
+    script: DyadScript, *, sample_rate: int = 16000, snr_db: float | None = None, seed: int = 0
+) -> np.ndarray:
     """The clip's audio track: (ceil(duration * sample_rate),) float32 mono in [-1, 1].
 
     snr_db: add pink-ish background noise at this signal-to-noise ratio (signal power over

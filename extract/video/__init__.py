@@ -13,7 +13,10 @@ Stages (each a function over arrays, one job per module):
   dyad.py         distance, touch proxy, facing
   columns.py      the documented column list of frames.parquet
   qc.py           QC figures and warnings
-  extractor.py    VideoExtractor: the per-clip loop tying the stages together
+  detection.py    stage: both face-detection passes over each layout region
+  measurement.py  stage: per tracked face, crop + mesh, motion and pose in the person's region
+  resolution.py   stage: whole clip, identities, roles, the table, dyad measures, QC
+  extractor.py    VideoExtractor: the per-frame loop over the three stages
   overlay.py      overlay video with boxes, roles and landmarks
   run.py          video_signals(path, cfg): decode, extract, overlay for one clip file
 """

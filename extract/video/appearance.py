@@ -13,7 +13,7 @@ def colour_histogram(image: np.ndarray, *, box_px: tuple[int, int, int, int]) ->
     """image (H, W, 3) RGB uint8, box (x0, y0, x1, y1) px -> (32,) float32 histogram summing to 1
     (zeros if the box is empty)."""
     x0, y0, x1, y1 = box_px
-    patch = image[max(0, y0):max(0, y1), max(0, x0):max(0, x1)]
+    patch = image[max(0, y0) : max(0, y1), max(0, x0) : max(0, x1)]
     n = HIST_BINS[0] * HIST_BINS[1]
     if patch.size == 0:
         return np.zeros(n, np.float32)

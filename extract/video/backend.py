@@ -18,17 +18,47 @@ class MediaPipeSolutions:
     """Face detection on whole frames (plus a short-range second pass on demand), face mesh and
     pose on crops, one tracker per slot."""
 
-    def __init__(self, *, detector_range: str = "full", min_detection_confidence: float = 0.5,
-                 min_mesh_confidence: float = 0.5, min_pose_confidence: float = 0.5, refine_landmarks: bool = True):
+    @classmethod
+    def from_config(cls, faces, pose) -> MediaPipeSolutions:
+        """From the faces (detector range, confidences) and pose (confidence) config sections."""
+        return cls(
+            detector_range=faces.detector_range,
+            min_detection_confidence=faces.min_detection_confidence,
+            min_mesh_confidence=faces.min_mesh_confidence,
+            min_pose_confidence=pose.min_confidence,
+            refine_landmarks=True,
+        )
+
+    def __init__(
+        self,
+        *,
+        detector_range: str = "full",
+        min_detection_confidence: float = 0.5,
+        min_mesh_confidence: float = 0.5,
+        min_pose_confidence: float = 0.5,
+        refine_landmarks: bool = True,
+    ):
         import mediapipe as mp  # noqa: PLC0415 - the only mediapipe import in the project
 
         self._mp = mp
         self._det = mp.solutions.face_detection.FaceDetection(
-            model_selection=1 if detector_range == "full" else 0, min_detection_confidence=min_detection_confidence)
-        self._mesh_kw = dict(static_image_mode=False, max_num_faces=1, refine_landmarks=refine_landmarks,
-                             min_detection_confidence=min_mesh_confidence, min_tracking_confidence=min_mesh_confidence)
-        self._pose_kw = dict(static_image_mode=False, model_complexity=1, smooth_landmarks=False,
-                             min_detection_confidence=min_pose_confidence, min_tracking_confidence=min_pose_confidence)
+            model_selection=1 if detector_range == "full" else 0,
+            min_detection_confidence=min_detection_confidence,
+        )
+        self._mesh_kw = dict(
+            static_image_mode=False,
+            max_num_faces=1,
+            refine_landmarks=refine_landmarks,
+            min_detection_confidence=min_mesh_confidence,
+            min_tracking_confidence=min_mesh_confidence,
+        )
+        self._pose_kw = dict(
+            static_image_mode=False,
+            model_complexity=1,
+            smooth_landmarks=False,
+            min_detection_confidence=min_pose_confidence,
+            min_tracking_confidence=min_pose_confidence,
+        )
         self._min_det = min_detection_confidence
         self._close_det = None  # the short-range detector for the second pass, created when first needed
         self._meshes: dict[int, object] = {}
@@ -41,12 +71,14 @@ class MediaPipeSolutions:
     def detect_close_faces(self, image: np.ndarray) -> np.ndarray:
         """The short-range (within ~2 m) detector, for the second pass; same output as `detect_faces`."""
         if self._close_det is None:
-            self._close_det = self._mp.solutions.face_detection.FaceDetection(model_selection=0,
-                                                                              min_detection_confidence=self._min_det)
+            self._close_det = self._mp.solutions.face_detection.FaceDetection(
+                model_selection=0, min_detection_confidence=self._min_det
+            )
         return _detections(self._close_det.process(image))
 
     def face_mesh(self, crop: np.ndarray, *, slot: int) -> np.ndarray | None:
-        """crop (S, S, 3) RGB uint8 -> (478, 3) landmarks (x, y relative to the crop, z in crop widths) or None."""
+        """crop (S, S, 3) RGB uint8 -> (478, 3) landmarks (x, y relative to the crop, z in crop widths) or
+        None."""
         mesh = self._meshes.get(slot)
         if mesh is None:
             mesh = self._meshes[slot] = self._mp.solutions.face_mesh.FaceMesh(**self._mesh_kw)

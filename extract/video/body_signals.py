@@ -10,13 +10,29 @@ import numpy as np
 
 L_SHOULDER, R_SHOULDER, L_HIP, R_HIP, L_WRIST, R_WRIST = 11, 12, 23, 24, 15, 16
 UPPER_BODY = (0, 11, 12, 13, 14, 15, 16)
-BODY_MEASURES = ("pose_visibility", "torso_yaw_deg", "torso_roll_deg", "lean_partner_fw", "wrist_l_x", "wrist_l_y",
-                 "wrist_r_x", "wrist_r_y")
+BODY_MEASURES = (
+    "pose_visibility",
+    "torso_yaw_deg",
+    "torso_roll_deg",
+    "lean_partner_fw",
+    "wrist_l_x",
+    "wrist_l_y",
+    "wrist_r_x",
+    "wrist_r_y",
+)
 OVERLAY_EDGES = ((11, 12), (11, 13), (13, 15), (12, 14), (14, 16), (11, 23), (12, 24), (23, 24))
 
 
-def body_measures(img: np.ndarray, world: np.ndarray, *, width: int, height: int, face_width_px: float,
-                  partner_dx: float, min_visibility: float = 0.5) -> dict[str, float]:
+def body_measures(
+    img: np.ndarray,
+    world: np.ndarray,
+    *,
+    width: int,
+    height: int,
+    face_width_px: float,
+    partner_dx: float,
+    min_visibility: float = 0.5,
+) -> dict[str, float]:
     """img (33, 4) x, y in frame pixels, z, visibility; world (33, 3) metres (hip-centred, y down);
     partner_dx: sign of the partner's horizontal direction (+1 right, -1 left, 0 unknown).
 
@@ -34,7 +50,12 @@ def body_measures(img: np.ndarray, world: np.ndarray, *, width: int, height: int
         out["torso_yaw_deg"] = float(np.degrees(np.arctan2(d[2], d[0])))
         s = img[L_SHOULDER, :2] - img[R_SHOULDER, :2]
         out["torso_roll_deg"] = float(np.degrees(np.arctan2(-s[1], s[0])))
-        if vis[L_HIP] >= min_visibility and vis[R_HIP] >= min_visibility and face_width_px > 0 and partner_dx != 0:
+        if (
+            vis[L_HIP] >= min_visibility
+            and vis[R_HIP] >= min_visibility
+            and face_width_px > 0
+            and partner_dx != 0
+        ):
             sx = (img[L_SHOULDER, 0] + img[R_SHOULDER, 0]) / 2
             hx = (img[L_HIP, 0] + img[R_HIP, 0]) / 2
             out["lean_partner_fw"] = float((sx - hx) * np.sign(partner_dx) / face_width_px)

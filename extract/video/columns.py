@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-ROLES = ("adult", "infant")
+from extract.vocab import ROLES
 
 
 @dataclass(frozen=True)
@@ -25,44 +25,123 @@ _ROLE = [
     ("face_y", "frame height", "Face-detection box centre, y / frame height (0 = top edge)."),
     ("face_w", "frame width", "Face-detection box width / frame width."),
     ("face_h", "frame height", "Face-detection box height / frame height."),
-    ("face_half", "index", "Split-screen layouts (roles.layout split_lr|split_tb): the camera half the face was found in, 0 = left/top, 1 = right/bottom (one person per half; face_x/face_y stay whole-frame coordinates); nan for a single camera."),
+    (
+        "face_half",
+        "index",
+        "Split-screen layouts (roles.layout split_lr|split_tb): the camera half the face was found in, 0 = "
+        "left/top, 1 = right/bottom (one person per half; face_x/face_y stay whole-frame coordinates); nan "
+        "for a single camera.",
+    ),
     ("face_score", "0..1", "Face-detector confidence."),
     ("track_id", "id", "Online track the face belonged to (changes after long gaps; identity is the role)."),
     ("mesh_found", "0/1", "1 when face-mesh landmarks were found on the face crop."),
     ("yaw_deg", "deg", "Head yaw from the mesh's 3D landmark axes; > 0 turned towards image right."),
     ("pitch_deg", "deg", "Head pitch; > 0 face tilted up."),
     ("roll_deg", "deg", "Head roll (eye line); > 0 tilted counter-clockwise as displayed."),
-    ("gaze_yaw_deg", "deg (proxy)", "Head yaw + 60 deg x horizontal iris offset from the eye-corner midpoint / eye width; a direction proxy, not calibrated gaze."),
-    ("gaze_pitch_deg", "deg (proxy)", "Head pitch - 60 deg x vertical iris offset / eye width (> 0 up); a proxy."),
-    ("facing_partner_deg", "deg", "Head yaw towards the partner's side of the frame (> 0 towards, < 0 away); nan in split-screen layouts."),
+    (
+        "gaze_yaw_deg",
+        "deg (proxy)",
+        "Head yaw + 60 deg x horizontal iris offset from the eye-corner midpoint / eye width; a direction "
+        "proxy, not calibrated gaze.",
+    ),
+    (
+        "gaze_pitch_deg",
+        "deg (proxy)",
+        "Head pitch - 60 deg x vertical iris offset / eye width (> 0 up); a proxy.",
+    ),
+    (
+        "facing_partner_deg",
+        "deg",
+        "Head yaw towards the partner's side of the frame (> 0 towards, < 0 away); nan in split-screen "
+        "layouts.",
+    ),
     ("mouth_open", "face widths", "Inner-lip gap (mesh 13-14) / face width (cheeks 234-454)."),
-    ("smile", "face widths", "Mouth-corner lift: mouth centre minus mean corner height (61, 291) along the face's vertical axis / face width; higher = more smile."),
+    (
+        "smile",
+        "face widths",
+        "Mouth-corner lift: mouth centre minus mean corner height (61, 291) along the face's vertical axis / "
+        "face width; higher = more smile.",
+    ),
     ("eye_open", "ratio", "Eyelid gap / eye width, mean of both eyes (eye aspect ratio)."),
-    ("brow_raise", "face widths", "Brow (105, 334) height above the upper eyelid (159, 386) / face width, mean of both sides."),
-    ("face_motion", "face widths/s", "Mean landmark speed with head translation and scale removed (expression motion)."),
-    ("pose_found", "0/1", "1 when body landmarks were found in this person's region in this frame (pose runs every pose.every_n_frames frames; values are carried to the frames between)."),
-    ("pose_visibility", "0..1", "Mean visibility of the upper-body pose landmarks (nose, shoulders, elbows, wrists)."),
-    ("torso_yaw_deg", "deg", "Shoulder line's rotation about the vertical (pose world landmarks); > 0 chest turned towards image right."),
+    (
+        "brow_raise",
+        "face widths",
+        "Brow (105, 334) height above the upper eyelid (159, 386) / face width, mean of both sides.",
+    ),
+    (
+        "face_motion",
+        "face widths/s",
+        "Mean landmark speed with head translation and scale removed (expression motion).",
+    ),
+    (
+        "pose_found",
+        "0/1",
+        "1 when body landmarks were found in this person's region in this frame (pose runs every "
+        "pose.every_n_frames frames; values are carried to the frames between).",
+    ),
+    (
+        "pose_visibility",
+        "0..1",
+        "Mean visibility of the upper-body pose landmarks (nose, shoulders, elbows, wrists).",
+    ),
+    (
+        "torso_yaw_deg",
+        "deg",
+        "Shoulder line's rotation about the vertical (pose world landmarks); > 0 chest turned towards image "
+        "right.",
+    ),
     ("torso_roll_deg", "deg", "Shoulder-line tilt in the image; > 0 counter-clockwise."),
-    ("lean_partner_fw", "face widths", "Shoulder midpoint minus hip midpoint along the direction of the partner (> 0 leaning towards); nan when hips are hidden and in split-screen layouts."),
+    (
+        "lean_partner_fw",
+        "face widths",
+        "Shoulder midpoint minus hip midpoint along the direction of the partner (> 0 leaning towards); nan "
+        "when hips are hidden and in split-screen layouts.",
+    ),
     ("wrist_l_x", "frame width", "Left wrist x / frame width (nan when not visible)."),
     ("wrist_l_y", "frame height", "Left wrist y / frame height."),
     ("wrist_r_x", "frame width", "Right wrist x / frame width."),
     ("wrist_r_y", "frame height", "Right wrist y / frame height."),
-    ("motion_energy", "0..1", "Motion energy (Ramseyer): share of pixels in this person's region (inside the person's half in split-screen layouts) whose grey level changed by more than motion.threshold since the previous analysis frame."),
+    (
+        "motion_energy",
+        "0..1",
+        "Motion energy (Ramseyer): share of pixels in this person's region (inside the person's half in "
+        "split-screen layouts) whose grey level changed by more than motion.threshold since the previous "
+        "analysis frame.",
+    ),
 ]
 
 _DYAD = [
-    Column("dyad.distance_norm", "frame width", "Distance between the two face centres / frame width (nan in split-screen layouts)."),
-    Column("dyad.distance_adult_fw", "adult face widths", "The same distance / adult face width (nan in split-screen layouts)."),
-    Column("dyad.adult_hand_infant_fw", "adult face widths", "Nearest adult wrist to the infant's face centre / adult face width (touch proxy; nan in split-screen layouts: two cameras share no space)."),
-    Column("dyad.touch", "0/1", "1 when dyad.adult_hand_infant_fw < dyad.touch_fw (nan in split-screen layouts)."),
-    Column("dyad.mutual_facing", "0/1", "1 when both heads turn towards each other by at least dyad.facing_min_deg (nan in split-screen layouts)."),
+    Column(
+        "dyad.distance_norm",
+        "frame width",
+        "Distance between the two face centres / frame width (nan in split-screen layouts).",
+    ),
+    Column(
+        "dyad.distance_adult_fw",
+        "adult face widths",
+        "The same distance / adult face width (nan in split-screen layouts).",
+    ),
+    Column(
+        "dyad.adult_hand_infant_fw",
+        "adult face widths",
+        "Nearest adult wrist to the infant's face centre / adult face width (touch proxy; nan in "
+        "split-screen layouts: two cameras share no space).",
+    ),
+    Column(
+        "dyad.touch", "0/1", "1 when dyad.adult_hand_infant_fw < dyad.touch_fw (nan in split-screen layouts)."
+    ),
+    Column(
+        "dyad.mutual_facing",
+        "0/1",
+        "1 when both heads turn towards each other by at least dyad.facing_min_deg (nan in split-screen "
+        "layouts).",
+    ),
 ]
 
 ROLE_MEASURES = tuple(name for name, _, _ in _ROLE)
 FRAME_COLUMNS: tuple[Column, ...] = tuple(
-    _BASE + [Column(f"{role}.{name}", unit, d) for role in ROLES for name, unit, d in _ROLE] + _DYAD)
+    _BASE + [Column(f"{role}.{name}", unit, d) for role in ROLES for name, unit, d in _ROLE] + _DYAD
+)
 
 
 def columns_markdown() -> str:
@@ -70,7 +149,8 @@ def columns_markdown() -> str:
     lines = [
         "# frames.parquet columns",
         "",
-        "Generated from `extract/video/columns.py` (`python -m extract.video.columns > docs/frame_columns.md`);",
+        "Generated from `extract/video/columns.py` (`python -m extract.video.columns > "
+        "docs/frame_columns.md`);",
         "a test keeps this file up to date. One row per analysis frame. Coordinates are normalised like",
         "MediaPipe's: x / frame width, y / frame height, (0, 0) the top-left corner. Missing = NaN.",
         "",

@@ -18,13 +18,87 @@ IRIS_R, IRIS_L = 468, 473
 BROW_R, BROW_L = 105, 334
 GAZE_GAIN_DEG = 60.0  # degrees of gaze per unit of iris offset (offset / eye width): a proxy
 # landmark subset drawn in the overlay: face oval, eyes, lips, irises
-OVERLAY_POINTS = np.array([10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377, 152,
-                           148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109,
-                           33, 160, 158, 133, 153, 144, 362, 385, 387, 263, 373, 380,
-                           61, 40, 37, 0, 267, 270, 291, 321, 314, 17, 84, 91, 13, 14, 468, 473, 1])
+OVERLAY_POINTS = np.array(
+    [
+        10,
+        338,
+        297,
+        332,
+        284,
+        251,
+        389,
+        356,
+        454,
+        323,
+        361,
+        288,
+        397,
+        365,
+        379,
+        378,
+        400,
+        377,
+        152,
+        148,
+        176,
+        149,
+        150,
+        136,
+        172,
+        58,
+        132,
+        93,
+        234,
+        127,
+        162,
+        21,
+        54,
+        103,
+        67,
+        109,
+        33,
+        160,
+        158,
+        133,
+        153,
+        144,
+        362,
+        385,
+        387,
+        263,
+        373,
+        380,
+        61,
+        40,
+        37,
+        0,
+        267,
+        270,
+        291,
+        321,
+        314,
+        17,
+        84,
+        91,
+        13,
+        14,
+        468,
+        473,
+        1,
+    ]
+)
 
-FACE_MEASURES = ("yaw_deg", "pitch_deg", "roll_deg", "gaze_yaw_deg", "gaze_pitch_deg", "mouth_open", "smile",
-                 "eye_open", "brow_raise")
+FACE_MEASURES = (
+    "yaw_deg",
+    "pitch_deg",
+    "roll_deg",
+    "gaze_yaw_deg",
+    "gaze_pitch_deg",
+    "mouth_open",
+    "smile",
+    "eye_open",
+    "brow_raise",
+)
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -87,10 +161,18 @@ def face_measures(lm: np.ndarray) -> dict[str, float]:
     ey = np.array([-ex[1], ex[0]])
     mouth_mid = (lm[LIP_UP, :2] + lm[LIP_DOWN, :2]) / 2
     corners = (lm[CORNER_R, :2] + lm[CORNER_L, :2]) / 2
-    eye_open = np.mean([np.linalg.norm(lm[t, :2] - lm[b, :2]) / max(np.linalg.norm(lm[o, :2] - lm[i, :2]), 1e-6)
-                        for o, i, t, b in (EYE_R, EYE_L)])
+    eye_open = np.mean(
+        [
+            np.linalg.norm(lm[t, :2] - lm[b, :2]) / max(np.linalg.norm(lm[o, :2] - lm[i, :2]), 1e-6)
+            for o, i, t, b in (EYE_R, EYE_L)
+        ]
+    )
     brow = np.mean([(lm[t, :2] - lm[b, :2]) @ -ey for b, t in ((BROW_R, EYE_R[2]), (BROW_L, EYE_L[2]))])
-    gx, gy = np.nanmean([_iris_offset(lm, EYE_R, IRIS_R), _iris_offset(lm, EYE_L, IRIS_L)], axis=0) if len(lm) > IRIS_L else (np.nan, np.nan)
+    gx, gy = (
+        np.nanmean([_iris_offset(lm, EYE_R, IRIS_R), _iris_offset(lm, EYE_L, IRIS_L)], axis=0)
+        if len(lm) > IRIS_L
+        else (np.nan, np.nan)
+    )
     return {
         "yaw_deg": yaw,
         "pitch_deg": pitch,

@@ -6,7 +6,9 @@ import cv2
 import numpy as np
 
 
-def square_crop(image: np.ndarray, *, cx: float, cy: float, side: float, out_px: int) -> tuple[np.ndarray, np.ndarray]:
+def square_crop(
+    image: np.ndarray, *, cx: float, cy: float, side: float, out_px: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Square crop of `side` px centred on (cx, cy) px, resampled to (out_px, out_px, 3).
 
     Returns (crop, m) with m the (2, 3) affine map from crop-relative coordinates (0..1)
@@ -14,8 +16,13 @@ def square_crop(image: np.ndarray, *, cx: float, cy: float, side: float, out_px:
     half = side / 2
     src = np.float32([[cx - half, cy - half], [cx + half, cy - half], [cx - half, cy + half]])
     dst = np.float32([[0, 0], [out_px, 0], [0, out_px]])
-    crop = cv2.warpAffine(image, cv2.getAffineTransform(src, dst), (out_px, out_px), flags=cv2.INTER_LINEAR,
-                          borderMode=cv2.BORDER_REPLICATE)
+    crop = cv2.warpAffine(
+        image,
+        cv2.getAffineTransform(src, dst),
+        (out_px, out_px),
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_REPLICATE,
+    )
     m = np.array([[side, 0, cx - half], [0, side, cy - half]], float)
     return crop, m
 
@@ -25,8 +32,17 @@ def to_image(points: np.ndarray, m: np.ndarray) -> np.ndarray:
     return points[:, :2] @ m[:, :2].T + m[:, 2]
 
 
-def person_region(*, cx: float, cy: float, fw: float, width: int, height: int, half_width_fw: float,
-                  above_fw: float, below_fw: float) -> tuple[int, int, int, int]:
+def person_region(
+    *,
+    cx: float,
+    cy: float,
+    fw: float,
+    width: int,
+    height: int,
+    half_width_fw: float,
+    above_fw: float,
+    below_fw: float,
+) -> tuple[int, int, int, int]:
     """Pixel box (x0, y0, x1, y1) around a person whose face is centred at (cx, cy) px and
     `fw` px wide: `half_width_fw` face widths either side, `above_fw` above, `below_fw` below; clipped."""
     x0 = int(max(0, np.floor(cx - half_width_fw * fw)))
@@ -36,7 +52,9 @@ def person_region(*, cx: float, cy: float, fw: float, width: int, height: int, h
     return x0, y0, x1, y1
 
 
-def strips(region: tuple[int, int, int, int], n: int, *, overlap: float = 0.2) -> list[tuple[int, int, int, int]]:
+def strips(
+    region: tuple[int, int, int, int], n: int, *, overlap: float = 0.2
+) -> list[tuple[int, int, int, int]]:
     """`n` overlapping pixel boxes covering `region` (x0, y0, x1, y1), cut along its longer side:
     each strip is (1 + overlap) / n of that side (the whole region when n <= 1), so a face up to
     `overlap` / n of the side wide lies whole in at least one strip."""
@@ -48,7 +66,9 @@ def strips(region: tuple[int, int, int, int], n: int, *, overlap: float = 0.2) -
     span = hi - lo
     size = int(round(min(span, span * (1 + overlap) / n)))
     starts = np.linspace(lo, hi - size, n).round().astype(int)
-    return [(int(s), y0, int(s) + size, y1) if horizontal else (x0, int(s), x1, int(s) + size) for s in starts]
+    return [
+        (int(s), y0, int(s) + size, y1) if horizontal else (x0, int(s), x1, int(s) + size) for s in starts
+    ]
 
 
 def duplicates(box: np.ndarray, boxes: np.ndarray, *, max_overlap: float = 0.3) -> bool:

@@ -27,14 +27,30 @@ def _mean_hist(h: np.ndarray) -> np.ndarray:
     return m / m.sum() if m.sum() > 0 else m
 
 
-def _distance(*, log_w: float, hist: np.ndarray, proto_log_w: float, proto_hist: np.ndarray, size_weight: float,
-              appearance_weight: float) -> float:
+def _distance(
+    *,
+    log_w: float,
+    hist: np.ndarray,
+    proto_log_w: float,
+    proto_hist: np.ndarray,
+    size_weight: float,
+    appearance_weight: float,
+) -> float:
     return size_weight * abs(log_w - proto_log_w) + appearance_weight * histogram_distance(hist, proto_hist)
 
 
-def link_tracklets(obs: pd.DataFrame, hists: np.ndarray, *, max_people: int = 2, max_overlap: int = 2,
-                   size_weight: float = 2.0, appearance_weight: float = 1.0, position_weight: float = 0.3,
-                   min_identity_share: float = 0.05, n_frames: int | None = None) -> tuple[np.ndarray, int]:
+def link_tracklets(
+    obs: pd.DataFrame,
+    hists: np.ndarray,
+    *,
+    max_people: int = 2,
+    max_overlap: int = 2,
+    size_weight: float = 2.0,
+    appearance_weight: float = 1.0,
+    position_weight: float = 0.3,
+    min_identity_share: float = 0.05,
+    n_frames: int | None = None,
+) -> tuple[np.ndarray, int]:
     """Identity per observation from tracklets, longest first: a tracklet joins the closest
     identity (size, appearance, median position) that it does not overlap in time by more
     than `max_overlap` frames, else opens a new one while fewer than `max_people` exist, else
@@ -57,8 +73,14 @@ def link_tracklets(obs: pd.DataFrame, hists: np.ndarray, *, max_people: int = 2,
         for k, p in enumerate(people):
             if len(frames & p["frames"]) > max_overlap:
                 continue
-            cost = _distance(log_w=log_w, hist=hist, proto_log_w=p["log_w"], proto_hist=p["hist"], size_weight=size_weight,
-                             appearance_weight=appearance_weight) + position_weight * float(np.hypot(*(pos - p["pos"]))) / max(w, 1e-6)
+            cost = _distance(
+                log_w=log_w,
+                hist=hist,
+                proto_log_w=p["log_w"],
+                proto_hist=p["hist"],
+                size_weight=size_weight,
+                appearance_weight=appearance_weight,
+            ) + position_weight * float(np.hypot(*(pos - p["pos"]))) / max(w, 1e-6)
             if cost < best_cost:
                 best, best_cost = k, cost
         if best is None and len(people) < max_people:
@@ -81,7 +103,9 @@ def link_tracklets(obs: pd.DataFrame, hists: np.ndarray, *, max_people: int = 2,
     return identity, dropped
 
 
-def close_encounters(obs: pd.DataFrame, identity: np.ndarray, frames: np.ndarray, *, close_fw: float, aspect: float) -> np.ndarray:
+def close_encounters(
+    obs: pd.DataFrame, identity: np.ndarray, frames: np.ndarray, *, close_fw: float, aspect: float
+) -> np.ndarray:
     """(len(frames),) bool: both identities seen and their face centres closer than `close_fw`
     face widths (the larger face) -- the only moments an online tracker can swap two people."""
     out = np.zeros(len(frames), bool)
@@ -95,9 +119,19 @@ def close_encounters(obs: pd.DataFrame, identity: np.ndarray, frames: np.ndarray
     return out
 
 
-def repair_swaps(obs: pd.DataFrame, hists: np.ndarray, identity: np.ndarray, *, size_weight: float = 2.0,
-                 appearance_weight: float = 1.0, margin: float = 0.3, min_run: int = 3, close_fw: float = 1.5,
-                 aspect: float = 1.0, iterations: int = 2) -> tuple[np.ndarray, int]:
+def repair_swaps(
+    obs: pd.DataFrame,
+    hists: np.ndarray,
+    identity: np.ndarray,
+    *,
+    size_weight: float = 2.0,
+    appearance_weight: float = 1.0,
+    margin: float = 0.3,
+    min_run: int = 3,
+    close_fw: float = 1.5,
+    aspect: float = 1.0,
+    iterations: int = 2,
+) -> tuple[np.ndarray, int]:
     """Swap the two identities' labels where the faces match the other identity's prototype
     (median size, mean colour histogram) better by more than `margin` per face, for at least
     `min_run` consecutive observed frames. Returns (identity (n,), runs repaired).
@@ -125,8 +159,17 @@ def repair_swaps(obs: pd.DataFrame, hists: np.ndarray, identity: np.ndarray, *, 
         for n, f in enumerate(order):
             for r in np.flatnonzero((frames == f) & (identity >= 0)):
                 own, other = protos[identity[r]], protos[1 - identity[r]]
-                kw = dict(log_w=log_w[r], hist=hists[r], size_weight=size_weight, appearance_weight=appearance_weight)
-                gain[n] += _distance(**kw, proto_log_w=own[0], proto_hist=own[1]) - _distance(**kw, proto_log_w=other[0], proto_hist=other[1]) - margin
+                kw = dict(
+                    log_w=log_w[r],
+                    hist=hists[r],
+                    size_weight=size_weight,
+                    appearance_weight=appearance_weight,
+                )
+                gain[n] += (
+                    _distance(**kw, proto_log_w=own[0], proto_hist=own[1])
+                    - _distance(**kw, proto_log_w=other[0], proto_hist=other[1])
+                    - margin
+                )
         total = pd.Series(gain).groupby(stretch).transform("sum").to_numpy()
         flip = _drop_short_runs(total > 0, min_run=min_run)
         if not flip.any():
@@ -158,20 +201,51 @@ def _count_runs(flags: np.ndarray) -> int:
     return int(np.sum(np.diff(np.concatenate([[0], flags.astype(int)])) == 1))
 
 
-def resolve_identities(obs: pd.DataFrame, hists: np.ndarray, *, n_frames: int, max_people: int = 2, max_overlap: int = 2,
-                       size_weight: float = 2.0, appearance_weight: float = 1.0, position_weight: float = 0.3,
-                       min_identity_share: float = 0.05, swap_margin: float = 0.3, min_swap_run: int = 3, close_fw: float = 1.5,
-                       aspect: float = 1.0) -> IdentityResult:
+def resolve_identities(
+    obs: pd.DataFrame,
+    hists: np.ndarray,
+    *,
+    n_frames: int,
+    max_people: int = 2,
+    max_overlap: int = 2,
+    size_weight: float = 2.0,
+    appearance_weight: float = 1.0,
+    position_weight: float = 0.3,
+    min_identity_share: float = 0.05,
+    swap_margin: float = 0.3,
+    min_swap_run: int = 3,
+    close_fw: float = 1.5,
+    aspect: float = 1.0,
+) -> IdentityResult:
     """`link_tracklets` then `repair_swaps`; see those. obs (n rows), hists (n, K)."""
-    identity, dropped = link_tracklets(obs, hists, max_people=max_people, max_overlap=max_overlap, size_weight=size_weight,
-                                       appearance_weight=appearance_weight, position_weight=position_weight,
-                                       min_identity_share=min_identity_share, n_frames=n_frames)
-    identity, repairs = repair_swaps(obs, hists, identity, size_weight=size_weight, appearance_weight=appearance_weight,
-                                     margin=swap_margin, min_run=min_swap_run, close_fw=close_fw, aspect=aspect)
+    identity, dropped = link_tracklets(
+        obs,
+        hists,
+        max_people=max_people,
+        max_overlap=max_overlap,
+        size_weight=size_weight,
+        appearance_weight=appearance_weight,
+        position_weight=position_weight,
+        min_identity_share=min_identity_share,
+        n_frames=n_frames,
+    )
+    identity, repairs = repair_swaps(
+        obs,
+        hists,
+        identity,
+        size_weight=size_weight,
+        appearance_weight=appearance_weight,
+        margin=swap_margin,
+        min_run=min_swap_run,
+        close_fw=close_fw,
+        aspect=aspect,
+    )
     # two observations of one identity in a frame (overlap tolerance): keep the higher score
     if len(obs):
         score = obs["score"].to_numpy(float) if "score" in obs else np.ones(len(obs))
-        ranked = pd.DataFrame({"frame": obs.frame.to_numpy(), "identity": identity, "score": score}).sort_values("score", ascending=False)
+        ranked = pd.DataFrame(
+            {"frame": obs.frame.to_numpy(), "identity": identity, "score": score}
+        ).sort_values("score", ascending=False)
         dup = ranked.duplicated(["frame", "identity"]) & (ranked.identity >= 0)
         identity[ranked.index[dup].to_numpy()] = -1
     return IdentityResult(identity=identity, swap_repairs=repairs, dropped_tracks=dropped)

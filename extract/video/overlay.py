@@ -30,7 +30,14 @@ def draw_frame(image: np.ndarray, row: pd.Series, landmarks: dict, *, role_confi
             pts = lms["pose"]
             for a, b in OVERLAY_EDGES:
                 if pts[a, 2] > 0.5 and pts[b, 2] > 0.5:
-                    cv2.line(out, tuple(int(v) for v in pts[a, :2]), tuple(int(v) for v in pts[b, :2]), colour, 2, cv2.LINE_AA)
+                    cv2.line(
+                        out,
+                        tuple(int(v) for v in pts[a, :2]),
+                        tuple(int(v) for v in pts[b, :2]),
+                        colour,
+                        2,
+                        cv2.LINE_AA,
+                    )
         if "face" in lms:
             for x, y in lms["face"]:
                 cv2.circle(out, (int(x), int(y)), 1, (255, 255, 255), -1, cv2.LINE_AA)
@@ -40,12 +47,32 @@ def draw_frame(image: np.ndarray, row: pd.Series, landmarks: dict, *, role_confi
             p1 = (int((cx + fw / 2) * w), int((cy + fh / 2) * h))
             cv2.rectangle(out, p0, p1, colour, 2)
             label = f"{role} {role_confidence:.2f}" if np.isfinite(role_confidence) else role
-            cv2.putText(out, label, (p0[0], max(12, p0[1] - 5)), cv2.FONT_HERSHEY_SIMPLEX, 0.45, colour, 1, cv2.LINE_AA)
-    cv2.putText(out, f"t={row['t_s']:.2f}s", (5, h - 8), cv2.FONT_HERSHEY_SIMPLEX, 0.4, (255, 255, 255), 1, cv2.LINE_AA)
+            cv2.putText(
+                out,
+                label,
+                (p0[0], max(12, p0[1] - 5)),
+                cv2.FONT_HERSHEY_SIMPLEX,
+                0.45,
+                colour,
+                1,
+                cv2.LINE_AA,
+            )
+    cv2.putText(
+        out,
+        f"t={row['t_s']:.2f}s",
+        (5, h - 8),
+        cv2.FONT_HERSHEY_SIMPLEX,
+        0.4,
+        (255, 255, 255),
+        1,
+        cv2.LINE_AA,
+    )
     return out
 
 
-def write_overlay(frames, table: pd.DataFrame, landmarks: dict, path: str | Path, *, role_confidence: float, crf: int = 28) -> Path:
+def write_overlay(
+    frames, table: pd.DataFrame, landmarks: dict, path: str | Path, *, role_confidence: float, crf: int = 28
+) -> Path:
     """frames: iterable of extract.media.Frame (the same analysis frames as `table`'s rows);
     landmarks: (frame index, role) -> {'face', 'pose'} px. Writes H.264 MP4 at `path`."""
     path = Path(path)
@@ -55,7 +82,7 @@ def write_overlay(frames, table: pd.DataFrame, landmarks: dict, path: str | Path
     last_pts = -1
     with av.open(str(tmp), mode="w") as container:
         stream = None
-        for frame, (_, row) in zip(frames, table.iterrows()):
+        for frame, (_, row) in zip(frames, table.iterrows(), strict=False):
             img = frame.image
             if stream is None:
                 stream = container.add_stream("libx264", rate=30)
@@ -64,9 +91,15 @@ def write_overlay(frames, table: pd.DataFrame, landmarks: dict, path: str | Path
                 stream.codec_context.time_base = tb
                 stream.time_base = tb
                 stream.codec_context.options = {"crf": str(crf), "preset": "veryfast", "threads": "1"}
-            drawn = draw_frame(img, row, {r: landmarks[(frame.index, r)] for r in COLOURS if (frame.index, r) in landmarks},
-                               role_confidence=role_confidence)
-            vf = av.VideoFrame.from_ndarray(np.ascontiguousarray(drawn[: stream.height, : stream.width]), format="rgb24")
+            drawn = draw_frame(
+                img,
+                row,
+                {r: landmarks[(frame.index, r)] for r in COLOURS if (frame.index, r) in landmarks},
+                role_confidence=role_confidence,
+            )
+            vf = av.VideoFrame.from_ndarray(
+                np.ascontiguousarray(drawn[: stream.height, : stream.width]), format="rgb24"
+            )
             pts = max(last_pts + 1, int(round(frame.t_s / tb)))
             vf.pts, vf.time_base = pts, tb
             last_pts = pts

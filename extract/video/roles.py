@@ -42,9 +42,18 @@ def _log_ratio(a: float, b: float) -> float:
     return float(np.log(a / b))
 
 
-def cue_evidence(*, face_widths: np.ndarray, centres: np.ndarray, eye_ratios: np.ndarray | None = None,
-                 body_widths: np.ndarray | None = None, size_scale: float = 0.15, proportion_scale: float = 0.1,
-                 body_scale: float = 0.2, position_scale: float = 0.5, use_position: bool = True) -> dict[str, float]:
+def cue_evidence(
+    *,
+    face_widths: np.ndarray,
+    centres: np.ndarray,
+    eye_ratios: np.ndarray | None = None,
+    body_widths: np.ndarray | None = None,
+    size_scale: float = 0.15,
+    proportion_scale: float = 0.1,
+    body_scale: float = 0.2,
+    position_scale: float = 0.5,
+    use_position: bool = True,
+) -> dict[str, float]:
     """Evidence per cue that identity 0 (rather than 1) is the infant; arrays (2,) or centres (2, 2)
     of per-identity medians (face width / frame width, (cx, cy) normalised, eye spacing / eye-to-chin,
     shoulder width / frame width; nan = not measured)."""
@@ -62,9 +71,19 @@ def cue_evidence(*, face_widths: np.ndarray, centres: np.ndarray, eye_ratios: np
     return ev
 
 
-def assign_roles(*, face_widths: np.ndarray, centres: np.ndarray, infant_side: str = "auto", size_scale: float = 0.15,
-                 eye_ratios: np.ndarray | None = None, body_widths: np.ndarray | None = None, proportion_scale: float = 0.1,
-                 body_scale: float = 0.2, position_scale: float = 0.5, use_position: bool = True) -> RoleResult:
+def assign_roles(
+    *,
+    face_widths: np.ndarray,
+    centres: np.ndarray,
+    infant_side: str = "auto",
+    size_scale: float = 0.15,
+    eye_ratios: np.ndarray | None = None,
+    body_widths: np.ndarray | None = None,
+    proportion_scale: float = 0.1,
+    body_scale: float = 0.2,
+    position_scale: float = 0.5,
+    use_position: bool = True,
+) -> RoleResult:
     """Roles from per-identity medians.
 
     face_widths (k,) median face width / frame width; centres (k, 2) median (cx, cy) normalised;
@@ -79,7 +98,9 @@ def assign_roles(*, face_widths: np.ndarray, centres: np.ndarray, infant_side: s
     k = len(face_widths)
     if k == 0:
         return RoleResult({}, float("nan"), "none")
-    axis, sign = {"left": (0, -1), "right": (0, 1), "top": (1, -1), "bottom": (1, 1)}.get(infant_side, (None, 0))
+    axis, sign = {"left": (0, -1), "right": (0, 1), "top": (1, -1), "bottom": (1, 1)}.get(
+        infant_side, (None, 0)
+    )
     if k == 1:
         if axis is not None and sign * (centres[0, axis] - 0.5) > 0:
             return RoleResult({0: "infant"}, 0.5, "single")
@@ -87,10 +108,17 @@ def assign_roles(*, face_widths: np.ndarray, centres: np.ndarray, infant_side: s
     if axis is not None:
         infant = int(np.argmax(sign * centres[:2, axis]))
         return RoleResult({infant: "infant", 1 - infant: "adult"}, 1.0, "side")
-    ev = cue_evidence(face_widths=face_widths, centres=centres, eye_ratios=None if eye_ratios is None else eye_ratios[:2],
-                      body_widths=None if body_widths is None else body_widths[:2], size_scale=size_scale,
-                      proportion_scale=proportion_scale, body_scale=body_scale, position_scale=position_scale,
-                      use_position=use_position)
+    ev = cue_evidence(
+        face_widths=face_widths,
+        centres=centres,
+        eye_ratios=None if eye_ratios is None else eye_ratios[:2],
+        body_widths=None if body_widths is None else body_widths[:2],
+        size_scale=size_scale,
+        proportion_scale=proportion_scale,
+        body_scale=body_scale,
+        position_scale=position_scale,
+        use_position=use_position,
+    )
     total = sum(ev.values())
     infant = 0 if total > 0 else 1
     direction = 1.0 if infant == 0 else -1.0

@@ -4,11 +4,10 @@ optionally write the overlay video (a second decoding pass)."""
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
-from typing import Callable
 
 from extract.media import iter_frames
+from extract.progress import ProgressHook
 from extract.video.extractor import VideoExtractor, VideoResult
 from extract.video.overlay import write_overlay
 from extract.video.roles import SIDES
@@ -16,37 +15,58 @@ from extract.video.roles import SIDES
 log = logging.getLogger(__name__)
 
 
-def decoder_threads(cfg) -> int:
-    """cfg.video.decoder_threads, or when it is 0 (auto) what a batch worker set in
-    DYADSCOPE_DECODER_THREADS (1, see extract.batch), else 0 (FFmpeg decides)."""
-    return cfg.video.decoder_threads or int(os.environ.get("DYADSCOPE_DECODER_THREADS", "0") or 0)
+def _frames(path: Path, cfg, threads: int):
+    return iter_frames(
+        path,
+        fps=cfg.video.analysis_fps,
+        longest_side=cfg.video.longest_side,
+        threads=threads,
+        skip_nonref=cfg.video.skip_nonref_frames,
+    )
 
 
-def _frames(path: Path, cfg):
-    return iter_frames(path, fps=cfg.video.analysis_fps, longest_side=cfg.video.longest_side,
-                       threads=decoder_threads(cfg), skip_nonref=cfg.video.skip_nonref_frames)
-
-
-def video_signals(path: str | Path, cfg, *, infant_side: str | None = None, on_frame: Callable[[int], None] | None = None,
-                  overlay_path: str | Path | None = None, backend=None) -> VideoResult:
+def video_signals(
+    path: str | Path,
+    cfg,
+    *,
+    infant_side: str | None = None,
+    hook: ProgressHook | None = None,
+    overlay_path: str | Path | None = None,
+    backend=None,
+    decoder_threads: int = 0,
+) -> VideoResult:
     """The role-prefixed frame table, QC figures and warnings for the clip at `path`.
 
     infant_side: per-clip override of cfg.roles.infant_side (a manifest column); an unknown
-    value is ignored with a warning in the result's notes."""
+    value is ignored with a warning in the result's notes. hook("frame", completed=k) after each analysis
+    frame. decoder_threads: FFmpeg threads
+    when cfg.video.decoder_threads is 0 (auto); 0 lets FFmpeg decide (batch workers pass 1)."""
     path = Path(path)
+    threads = cfg.video.decoder_threads or decoder_threads
     notes = []
     if infant_side is not None and str(infant_side).strip().lower() not in SIDES:
-        notes.append(f"manifest infant_side {infant_side!r} is not one of {'|'.join(SIDES)}; using {cfg.roles.infant_side}")
+        notes.append(
+            f"manifest infant_side {infant_side!r} is not one of {'|'.join(SIDES)}; using "
+            f"{cfg.roles.infant_side}"
+        )
         infant_side = None
-    with VideoExtractor.from_config(cfg, keep_landmarks=overlay_path is not None, backend=backend) as extractor:
-        for frame in _frames(path, cfg):
+    with VideoExtractor.from_config(
+        cfg, keep_landmarks=overlay_path is not None, backend=backend
+    ) as extractor:
+        for frame in _frames(path, cfg, threads):
             extractor.process(frame.image, t_s=frame.t_s, source_frame=frame.source_index)
-            if on_frame:
-                on_frame(frame.index)
+            if hook:
+                hook("frame", None, completed=frame.index + 1)
         result = extractor.finish(infant_side=infant_side)
     result.notes[:0] = notes
     if overlay_path is not None:
-        write_overlay(_frames(path, cfg), result.table, result.landmarks, overlay_path,
-                      role_confidence=result.qc["role_confidence"], crf=cfg.overlay.crf)
+        write_overlay(
+            _frames(path, cfg, threads),
+            result.table,
+            result.landmarks,
+            overlay_path,
+            role_confidence=result.qc["role_confidence"],
+            crf=cfg.overlay.crf,
+        )
         result.landmarks = {}
     return result

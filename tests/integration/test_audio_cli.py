@@ -37,8 +37,13 @@ def test_audio_only_input_gives_segments_features_and_qc(recording, extracted):
     assert list(seg.speaker) == list(truth.speaker)
     assert np.abs(seg.start_s - truth.start_s).max() <= 0.05
     features = json.loads((clip / "features.json").read_text())["features"]
-    assert features["turns.conversational.count"] == turn_features(truth, duration_s=45)["turns.conversational.count"]
-    assert 180 <= features["voice.adult.f0_hz.mean"] <= 300 and 350 <= features["voice.infant.f0_hz.mean"] <= 600
+    assert (
+        features["turns.conversational.count"]
+        == turn_features(truth, duration_s=45)["turns.conversational.count"]
+    )
+    assert (
+        180 <= features["voice.adult.f0_hz.mean"] <= 300 and 350 <= features["voice.infant.f0_hz.mean"] <= 600
+    )
     qc = pd.read_csv(out / "qc.csv").iloc[0]
     assert qc.status == "ok"
     assert 0.2 <= qc.audio_voiced_share <= 0.8
@@ -73,9 +78,23 @@ def test_fit_voices_then_extract_with_the_model(tmp_path, recording):
 
 def test_fit_voices_errors_are_usage_errors(tmp_path, recording):
     labels = tmp_path / "labels.csv"
-    pd.DataFrame({"start_s": [0.0], "end_s": [1.0], "speaker": ["adult"], "path": [str(recording[0])]}).to_csv(labels, index=False)
+    pd.DataFrame(
+        {"start_s": [0.0], "end_s": [1.0], "speaker": ["adult"], "path": [str(recording[0])]}
+    ).to_csv(labels, index=False)
     assert main(["fit-voices", str(labels), "--out", str(tmp_path / "m.joblib")]) == 2
-    assert main(["extract", str(recording[0]), "--out", str(tmp_path / "o"), "--voice-model", str(tmp_path / "nope")]) == 2
+    assert (
+        main(
+            [
+                "extract",
+                str(recording[0]),
+                "--out",
+                str(tmp_path / "o"),
+                "--voice-model",
+                str(tmp_path / "nope"),
+            ]
+        )
+        == 2
+    )
 
 
 def test_fit_voices_reads_elan_and_rttm_labels(tmp_path, recording):
@@ -89,7 +108,9 @@ def test_fit_voices_reads_elan_and_rttm_labels(tmp_path, recording):
     doc = pympi.Elan.Eaf()
     for tier, role in (("Mother", "adult"), ("Baby", "infant")):  # known synonyms of the roles
         doc.add_tier(tier)
-        for a, b in zip(truth.start_s[truth.speaker == role], truth.end_s[truth.speaker == role]):
+        for a, b in zip(
+            truth.start_s[truth.speaker == role], truth.end_s[truth.speaker == role], strict=False
+        ):
             doc.add_annotation(tier, int(a * 1000), int(b * 1000), "")
     doc.add_linked_file(wav.as_uri(), relpath=f"../{wav.name}", mimetype="audio/x-wav")
     doc.to_file(str(eaf))
@@ -97,9 +118,20 @@ def test_fit_voices_reads_elan_and_rttm_labels(tmp_path, recording):
     assert main(["fit-voices", str(eaf), "--out", str(tmp_path / "a.joblib")]) == 0
     rttm = tmp_path / "dyad.rttm"
     write_rttm(rttm, truth.replace({"adult": "spk0", "infant": "spk1"}), file_id="dyad")
-    args = ["fit-voices", str(rttm), "--media", str(wav.parent), "--map", "spk0=adult", "--map", "spk1=infant"]
+    args = [
+        "fit-voices",
+        str(rttm),
+        "--media",
+        str(wav.parent),
+        "--map",
+        "spk0=adult",
+        "--map",
+        "spk1=infant",
+    ]
     assert main(args + ["--out", str(tmp_path / "b.joblib")]) == 0
-    assert main(["fit-voices", str(rttm), "--media", str(wav.parent), "--out", str(tmp_path / "c.joblib")]) == 2  # names unknown
+    assert (
+        main(["fit-voices", str(rttm), "--media", str(wav.parent), "--out", str(tmp_path / "c.joblib")]) == 2
+    )  # names unknown
 
 
 def test_a_bad_voice_model_in_the_config_is_a_usage_error(tmp_path, recording):

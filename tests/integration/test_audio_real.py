@@ -35,7 +35,9 @@ def test_vad_error_on_the_pyannote_sample_is_at_most_15_percent():
     audio = MEDIA / "audio"
     track = read_audio(audio / "pyannote_sample_2female_phone.wav", sample_rate=SR)
     result = analyze_audio(track.samples, sample_rate=SR)
-    missed, false_alarm = vad_error(read_rttm(audio / "pyannote_sample.rttm"), result.segments, track.duration_s)
+    missed, false_alarm = vad_error(
+        read_rttm(audio / "pyannote_sample.rttm"), result.segments, track.duration_s
+    )
     assert missed + false_alarm <= 0.15, f"missed {missed:.3f} + false alarm {false_alarm:.3f}"
 
 
@@ -46,12 +48,14 @@ def mixtures():
         y, truth = real_mixture(MEDIA, seed=seed)
         result = analyze_audio(y, sample_rate=SR)
         duration = len(y) / SR
-        out.append({
-            "seed": seed,
-            "f1_adult": frame_f1(truth, result.segments, speaker="adult", duration_s=duration),
-            "f1_infant": frame_f1(truth, result.segments, speaker="infant", duration_s=duration),
-            "turn_error": len(conversational_turns(result.segments)) - len(conversational_turns(truth)),
-        })
+        out.append(
+            {
+                "seed": seed,
+                "f1_adult": frame_f1(truth, result.segments, speaker="adult", duration_s=duration),
+                "f1_infant": frame_f1(truth, result.segments, speaker="infant", duration_s=duration),
+                "turn_error": len(conversational_turns(result.segments)) - len(conversational_turns(truth)),
+            }
+        )
     return out
 
 
@@ -79,7 +83,7 @@ def test_a_voice_model_fitted_to_labelled_recordings_of_the_same_voices(mixtures
         train.append(labelled_features(y, truth, sample_rate=SR))
     train = pd.concat(train, ignore_index=True)
     model = VoiceClassifier().fit(train, train.speaker)
-    for seed, rule in zip(MIXTURE_SEEDS, mixtures):
+    for seed, rule in zip(MIXTURE_SEEDS, mixtures, strict=False):
         y, truth = real_mixture(MEDIA, seed=seed)
         result = analyze_audio(y, sample_rate=SR, voice_model=model)
         duration = len(y) / SR
@@ -100,8 +104,12 @@ def _infant_share(path):
 
 def test_single_source_recordings_adults_stay_adult_and_cries_are_mostly_infant():
     audio = MEDIA / "audio"
-    for name in ("ami_tst00_2F2M_meeting.wav", "pyannote_sample_2female_phone.wav", "ljspeech_LJ001-0001_female.wav",
-                 "librosa_libri3_198-209-0000_female.hq.ogg"):
+    for name in (
+        "ami_tst00_2F2M_meeting.wav",
+        "pyannote_sample_2female_phone.wav",
+        "ljspeech_LJ001-0001_female.wav",
+        "librosa_libri3_198-209-0000_female.hq.ogg",
+    ):
         infant, total = _infant_share(audio / name)
         assert total > 0 and infant / total <= 0.1, (name, infant / total)
     cries = [_infant_share(p) for p in sorted(audio.glob("donateacry_*.wav"))]

@@ -24,5 +24,7 @@ def test_rendered_clip_segments_and_mouth_cue(tmp_path):
     truth = pd.DataFrame(json.loads((tmp_path / "dyad.truth.json").read_text())["segments"])
     assert list(seg.speaker) == list(truth.speaker)
     assert np.abs(seg.start_s - truth.start_s).max() <= 0.05
-    assert (seg.mouth_logodds * np.where(seg.speaker == "infant", 1, -1) > 0).mean() >= 0.8  # the mouths agree
+    assert (
+        seg.mouth_logodds * np.where(seg.speaker == "infant", 1, -1) > 0
+    ).mean() >= 0.8  # the mouths agree
     assert (out / "clips" / "dyad" / "vocal.eaf").is_file()

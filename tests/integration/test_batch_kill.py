@@ -24,7 +24,9 @@ def batch_and_reference(tmp_path_factory):
 
 def _kill_when(batch, out, *, sealed: int) -> int:
     """Start a run in its own process group; SIGKILL the group once `sealed` clips are done."""
-    proc = subprocess.Popen(_command(batch, out), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        _command(batch, out), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:
         if len(list(out.glob("clips/*/done.json"))) >= sealed:

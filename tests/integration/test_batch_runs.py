@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from batch_fixtures import EXPECTED_STATUS, make_batch, tree_digest
 
-from extract.completion import clip_dir
+from extract.batch.completion import clip_dir
 from models.cli import main
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from batch_fixtures import make_batch, tree_digest
 
-from extract.shards import parse_shard, shard_of
+from extract.batch.shards import parse_shard, shard_of
 from models.cli import main
 
 BIN = Path(sys.executable).parent
@@ -44,7 +44,10 @@ def test_merge_reports_clips_of_shards_not_run(batch, tmp_path):
     main(["extract", str(batch), "--out", str(out), "--shard", "0/3"])
     assert main(["merge", str(out)]) == 1
     qc = (out / "qc.csv").read_text()
-    assert qc.count(",missing,") == sum(shard_of(c, 3) != 0 for c in ("good1", "good2", "blank", "silent", "truncated", "cut", "empty", "notes"))
+    assert qc.count(",missing,") == sum(
+        shard_of(c, 3) != 0
+        for c in ("good1", "good2", "blank", "silent", "truncated", "cut", "empty", "notes")
+    )
 
 
 def test_shard_partition_is_deterministic_and_complete():
@@ -63,15 +66,44 @@ def dask_cluster(tmp_path):
     """A scheduler and a worker as separate processes on loopback."""
     scheduler_file = tmp_path / "scheduler.json"
     procs = [
-        subprocess.Popen([BIN / "dask", "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
-                          "--scheduler-file", scheduler_file], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.Popen(
+            [
+                BIN / "dask",
+                "scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--no-dashboard",
+                "--scheduler-file",
+                scheduler_file,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
     ]
     deadline = time.monotonic() + 60
     while not scheduler_file.exists() and time.monotonic() < deadline:
         time.sleep(0.1)
-    procs.append(subprocess.Popen([BIN / "dask", "worker", "--scheduler-file", scheduler_file, "--nworkers", "2",
-                                   "--nthreads", "1", "--no-dashboard", "--host", "127.0.0.1"],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    procs.append(
+        subprocess.Popen(
+            [
+                BIN / "dask",
+                "worker",
+                "--scheduler-file",
+                scheduler_file,
+                "--nworkers",
+                "2",
+                "--nthreads",
+                "1",
+                "--no-dashboard",
+                "--host",
+                "127.0.0.1",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    )
     address = json.loads(scheduler_file.read_text())["address"]
     try:
         yield address
@@ -90,7 +122,7 @@ def test_dask_cluster_gives_the_same_outputs(batch, reference, dask_cluster, tmp
     assert tree_digest(out) == reference
 
 
-GUARD = '''
+GUARD = """
 import os, socket
 _log = os.environ["DYADSCOPE_NET_LOG"]
 def _refuse(*args, **kwargs):
@@ -101,7 +133,7 @@ socket.socket.connect = _refuse
 socket.socket.connect_ex = _refuse
 socket.create_connection = _refuse
 socket.getaddrinfo = _refuse
-'''
+"""
 
 
 def test_a_full_run_opens_no_network_connection(batch, reference, tmp_path):
@@ -112,10 +144,19 @@ def test_a_full_run_opens_no_network_connection(batch, reference, tmp_path):
     net_log = tmp_path / "net.log"
     env = {**os.environ, "PYTHONPATH": str(guard), "DYADSCOPE_NET_LOG": str(net_log)}
     out = tmp_path / "offline"
-    run = subprocess.run([sys.executable, "-m", "models.cli", "extract", str(batch), "--out", str(out), "--jobs", "2"],
-                         env=env, capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [sys.executable, "-m", "models.cli", "extract", str(batch), "--out", str(out), "--jobs", "2"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 1, run.stderr
     assert not net_log.exists(), net_log.read_text()
     assert tree_digest(out) == reference
-    probe = subprocess.run([sys.executable, "-c", "import socket; socket.create_connection(('127.0.0.1', 9))"], env=env, capture_output=True)
+    probe = subprocess.run(
+        [sys.executable, "-c", "import socket; socket.create_connection(('127.0.0.1', 9))"],
+        env=env,
+        capture_output=True,
+    )
     assert probe.returncode != 0 and net_log.exists()  # the guard itself works

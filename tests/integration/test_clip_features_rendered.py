@@ -4,7 +4,6 @@ and synchrony / contingency features order the dyads by their latent sensitivity
 import json
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 from scipy.stats import spearmanr
@@ -18,7 +17,11 @@ SAMPLES = ROOT / "sample_clips"
 # (extract/render/script.py): the infant's head follows the adult's, the infant shares the
 # adult's smiles, the adult answers infant vocalizations within 2 s. No proximity or smile-level
 # features: those encode sensitivity directly, not as synchrony.
-COMPOSITE = ("sync.head_roll.peak_r.z_vs_surrogate", "sync.smile.peak_r.mean", "turns.contingent_response_2s.rate")
+COMPOSITE = (
+    "sync.head_roll.peak_r.z_vs_surrogate",
+    "sync.smile.peak_r.mean",
+    "turns.contingent_response_2s.rate",
+)
 
 pytestmark = pytest.mark.slow
 
@@ -28,7 +31,10 @@ def cohort(tmp_path_factory):
     out = tmp_path_factory.mktemp("cohort")
     assert main(["extract", str(SAMPLES / "manifest.csv"), "--out", str(out), "--jobs", "2"]) == 0
     features = pd.read_csv(out / "features.csv")
-    truth = {p.name.split(".")[0]: json.loads(p.read_text())["sensitivity"] for p in (SAMPLES / "clips").glob("*.truth.json")}
+    truth = {
+        p.name.split(".")[0]: json.loads(p.read_text())["sensitivity"]
+        for p in (SAMPLES / "clips").glob("*.truth.json")
+    }
     features["sensitivity"] = features.clip_id.map(truth)
     return features, pd.read_csv(out / "qc.csv")
 

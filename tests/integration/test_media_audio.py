@@ -4,10 +4,10 @@ import warnings
 
 import numpy as np
 import pytest
+from media_fixtures import onset_s, tone_burst, write_audio, write_video
 
 from extract.errors import MediaWarning
 from extract.media import iter_frames, probe, read_audio
-from media_fixtures import onset_s, tone_burst, write_audio, write_video
 
 ONSET = 1.234
 SR_IN = 48000
@@ -38,7 +38,9 @@ def test_onset_in_audio_file(tmp_path, name, codec):
 
 def test_onset_in_mp4_with_aac_and_video(tmp_path):
     path = tmp_path / "tone.mp4"
-    write_video(path, n_frames=75, fps=25, size=(64, 48), audio=tone_burst(onset_s=ONSET)[None], audio_codec="aac")
+    write_video(
+        path, n_frames=75, fps=25, size=(64, 48), audio=tone_burst(onset_s=ONSET)[None], audio_codec="aac"
+    )
     info = probe(path)
     assert info.audio.codec == "aac" and info.audio.sample_rate == SR_IN and info.audio.channels == 1
     track = _read_quietly(path)
@@ -71,7 +73,9 @@ def test_late_audio_is_placed_on_the_shared_clock(tmp_path, ext):
     """Audio that starts 0.5 s after the video: samples[0] is still video t = 0."""
     start = 0.5
     path = tmp_path / f"late.{ext}"
-    write_video(path, n_frames=100, fps=25, size=(64, 48), audio=tone_burst(onset_s=ONSET)[None], audio_start_s=start)
+    write_video(
+        path, n_frames=100, fps=25, size=(64, 48), audio=tone_burst(onset_s=ONSET)[None], audio_start_s=start
+    )
     first_frame = next(iter_frames(path))
     assert first_frame.t_s == pytest.approx(0.0, abs=1e-6)
     track = read_audio(path)

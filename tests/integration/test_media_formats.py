@@ -4,10 +4,10 @@ import warnings
 
 import numpy as np
 import pytest
+from media_fixtures import onset_s, read_marker, tone_burst, write_audio, write_video
 
 from extract.errors import MediaWarning, NoVideoStreamError
 from extract.media import iter_frames, probe, read_audio
-from media_fixtures import onset_s, read_marker, tone_burst, write_audio, write_video
 
 ONSET = 0.4
 
@@ -43,7 +43,7 @@ def test_video_containers(tmp_path, ext, codec, audio_codec, expect_codec):
     assert len(frames) == 25
     markers = [read_marker(f.image) for f in frames]
     assert markers == list(range(25))
-    for f, i in zip(frames, markers):
+    for f, i in zip(frames, markers, strict=False):
         assert f.t_s == pytest.approx(times[i], abs=0.001)
         assert f.image.shape == (120, 160, 3)
     assert onset_s(track.samples, 16000) == pytest.approx(ONSET, abs=0.010)
@@ -79,7 +79,9 @@ def test_audio_formats(tmp_path, ext, codec, expect_codec):
 def test_cover_art_is_not_video(tmp_path):
     """An mp3 with an embedded picture: the picture is an attached still, not a video stream."""
     path = tmp_path / "song_with_cover.mp3"
-    write_audio(path, tone_burst(duration_s=1.5, onset_s=ONSET, burst_s=0.3), codec="libmp3lame", cover_art=True)
+    write_audio(
+        path, tone_burst(duration_s=1.5, onset_s=ONSET, burst_s=0.3), codec="libmp3lame", cover_art=True
+    )
     import av
 
     with av.open(str(path)) as c:  # the file really has the picture stream

@@ -5,9 +5,6 @@ import warnings
 
 import numpy as np
 import pytest
-
-from extract.errors import MediaWarning
-from extract.media import iter_frames, probe
 from media_fixtures import (
     apply_display_matrix,
     corner_colours,
@@ -16,6 +13,9 @@ from media_fixtures import (
     tkhd_matrices,
     write_video,
 )
+
+from extract.errors import MediaWarning
+from extract.media import iter_frames, probe
 
 SRC_FPS = 25
 HALF_SRC_FRAME = 0.5 / SRC_FPS
@@ -100,7 +100,7 @@ def test_vfr_times_are_exact(vfr_clip):
 def test_vfr_at_analysis_rate_reports_true_times(vfr_clip):
     frames = list(iter_frames(vfr_clip, fps=10))
     picked = [read_marker(f.image) for f in frames]
-    for f, i in zip(frames, picked):
+    for f, i in zip(frames, picked, strict=False):
         assert f.t_s == pytest.approx(VFR_TIMES[i], abs=0.001)  # never index x nominal rate
     # exactly the first frame at or after each grid point 0, 0.1, 0.2, ... (a long gap
     # covers several grid points with one frame: it is delivered once, at its own time)

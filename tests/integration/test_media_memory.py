@@ -5,9 +5,9 @@ import weakref
 
 import psutil
 import pytest
+from media_fixtures import marker_frame, read_marker, write_video
 
 from extract.media import iter_frames, probe
-from media_fixtures import marker_frame, read_marker, write_video
 
 MINUTES = 10
 FPS = 25

@@ -8,10 +8,10 @@ import warnings
 import av
 import numpy as np
 import pytest
+from media_fixtures import real_media_dir
 
 from extract.errors import MediaWarning
 from extract.media import iter_frames, probe, read_audio
-from media_fixtures import real_media_dir
 
 MEDIA, WHY_ABSENT = real_media_dir()
 pytestmark = [
@@ -41,7 +41,9 @@ def _packet_times(path):
     with av.open(str(path)) as c:
         s = c.streams.video[0]
         origin = (c.start_time or 0) / av.time_base
-        return np.array(sorted(float(p.pts * p.time_base) - origin for p in c.demux(s) if p.pts is not None and p.size))
+        return np.array(
+            sorted(float(p.pts * p.time_base) - origin for p in c.demux(s) if p.pts is not None and p.size)
+        )
 
 
 def test_media_folder_has_the_expected_files():

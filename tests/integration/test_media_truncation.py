@@ -11,10 +11,10 @@ How each container behaves when cut at half its bytes (FFmpeg 8 via PyAV 18):
 
 import numpy as np
 import pytest
+from media_fixtures import cut_copy, read_marker, run_with_timeout, tone_burst, write_video
 
 from extract.errors import MediaError, MediaUnreadableError, TruncatedMediaWarning
 from extract.media import iter_frames, probe, read_audio
-from media_fixtures import cut_copy, read_marker, run_with_timeout, tone_burst, write_video
 
 N = 100  # 4 s at 25 fps, noisy frames so the bytes spread evenly over time
 TIMEOUT_S = 30
@@ -36,7 +36,13 @@ def whole(tmp_path_factory):
         "webm": d / "clip.webm",
         "avi": d / "clip.avi",
     }
-    write_video(clips["faststart.mp4"], n_frames=N, noise=True, audio=audio, container_options={"movflags": "faststart"})
+    write_video(
+        clips["faststart.mp4"],
+        n_frames=N,
+        noise=True,
+        audio=audio,
+        container_options={"movflags": "faststart"},
+    )
     write_video(clips["mov"], n_frames=N, noise=True)
     write_video(clips["mkv"], n_frames=N, noise=True, audio=audio)
     write_video(clips["webm"], n_frames=N, noise=True, codec="libvpx-vp9", audio=audio, audio_codec="libopus")
@@ -48,7 +54,7 @@ def whole(tmp_path_factory):
 def test_cut_mp4_without_faststart_is_unreadable(whole, tmp_path, kind):
     cut = cut_copy(whole[kind], tmp_path / f"cut.{kind}")
     for fn in (probe, _frames, read_audio):
-        _, exc, _ = run_with_timeout(lambda: fn(cut), TIMEOUT_S)
+        _, exc, _ = run_with_timeout(lambda fn=fn: fn(cut), TIMEOUT_S)
         assert isinstance(exc, MediaUnreadableError), repr(exc)
         assert "cut." + kind in str(exc)
 
@@ -80,16 +86,18 @@ def test_cut_file_audio_warns(whole, tmp_path, kind):
         assert isinstance(exc, MediaError) and cut.name in str(exc)
         return
     assert 0 < track.duration_s < 3.5
-    assert any(issubclass(w.category, TruncatedMediaWarning) for w in caught), [str(w.message) for w in caught]
+    assert any(issubclass(w.category, TruncatedMediaWarning) for w in caught), [
+        str(w.message) for w in caught
+    ]
 
 
 def test_intact_files_do_not_warn(whole):
     for kind, path in whole.items():
-        frames, exc, caught = run_with_timeout(lambda: _frames(path), TIMEOUT_S)
+        frames, exc, caught = run_with_timeout(lambda path=path: _frames(path), TIMEOUT_S)
         assert exc is None and len(frames) == N, (kind, exc)
         assert not [w for w in caught if issubclass(w.category, TruncatedMediaWarning)], kind
         if kind != "mov":
-            _, exc, caught = run_with_timeout(lambda: read_audio(path), TIMEOUT_S)
+            _, exc, caught = run_with_timeout(lambda path=path: read_audio(path), TIMEOUT_S)
             assert exc is None, (kind, exc)
             assert not [w for w in caught if issubclass(w.category, TruncatedMediaWarning)], kind
 
@@ -99,7 +107,7 @@ def test_intact_files_do_not_warn(whole):
 def test_any_cut_point_is_typed_and_terminates(whole, tmp_path, kind, fraction):
     cut = cut_copy(whole[kind], tmp_path / f"cut{fraction}_{kind}", fraction)
     for fn in (probe, _frames, read_audio):
-        _, exc, _ = run_with_timeout(lambda: fn(cut), TIMEOUT_S)
+        _, exc, _ = run_with_timeout(lambda fn=fn: fn(cut), TIMEOUT_S)
         assert exc is None or isinstance(exc, MediaError), repr(exc)
         if exc is not None:
             assert cut.name in str(exc)
@@ -114,13 +122,18 @@ def test_garbage_in_the_middle_is_typed_and_terminates(whole, tmp_path, kind):
     bad = tmp_path / f"garbled.{kind}"
     bad.write_bytes(bytes(data))
     for fn in (probe, _frames, read_audio):
-        _, exc, _ = run_with_timeout(lambda: fn(bad), TIMEOUT_S)
+        _, exc, _ = run_with_timeout(lambda fn=fn: fn(bad), TIMEOUT_S)
         assert exc is None or isinstance(exc, MediaError), repr(exc)
 
 
 @pytest.mark.parametrize(
     "ext, codec, outcome",
-    [("wav", "pcm_s16le", "warn"), ("flac", "flac", "warn"), ("ogg", "libopus", "shorter"), ("m4a", "aac", "unreadable")],
+    [
+        ("wav", "pcm_s16le", "warn"),
+        ("flac", "flac", "warn"),
+        ("ogg", "libopus", "shorter"),
+        ("m4a", "aac", "unreadable"),
+    ],
 )
 def test_cut_audio_file(tmp_path, ext, codec, outcome):
     """WAV: FFmpeg trusts the bytes present; read_audio compares with the RIFF header and warns.
@@ -128,7 +141,9 @@ def test_cut_audio_file(tmp_path, ext, codec, outcome):
     Ogg declares no length anywhere, so a cut Ogg is just shorter (no warning possible)."""
     from media_fixtures import write_audio
 
-    noise = np.random.default_rng(3).standard_normal(4 * 48000).astype(np.float32) * 0.1  # bytes spread evenly
+    noise = (
+        np.random.default_rng(3).standard_normal(4 * 48000).astype(np.float32) * 0.1
+    )  # bytes spread evenly
     path = tmp_path / f"speech.{ext}"
     write_audio(path, noise + tone_burst(duration_s=4.0, onset_s=1.0), codec=codec)
     cut = cut_copy(path, tmp_path / f"cut.{ext}")

@@ -25,11 +25,32 @@ N_DYADS = 24
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     root = tmp_path_factory.mktemp("rendered")
-    manifest = render_cohort(root / "cohort", n_dyads=N_DYADS, sensitivities=spread_sensitivities(N_DYADS, 0.05, 0.95),
-                             timepoints=("8wk",), duration_s=15, seed=1, jobs=2)
+    manifest = render_cohort(
+        root / "cohort",
+        n_dyads=N_DYADS,
+        sensitivities=spread_sensitivities(N_DYADS, 0.05, 0.95),
+        timepoints=("8wk",),
+        duration_s=15,
+        seed=1,
+        jobs=2,
+    )
     out = root / "out"
-    code = main(["run", str(manifest), "--ratings", str(manifest.parent / "ratings.csv"), "--out", str(out), "--jobs", "2"])
-    truth = {p.name.split(".")[0]: json.loads(p.read_text())["sensitivity"] for p in (manifest.parent / "clips").glob("*.truth.json")}
+    code = main(
+        [
+            "run",
+            str(manifest),
+            "--ratings",
+            str(manifest.parent / "ratings.csv"),
+            "--out",
+            str(out),
+            "--jobs",
+            "2",
+        ]
+    )
+    truth = {
+        p.name.split(".")[0]: json.loads(p.read_text())["sensitivity"]
+        for p in (manifest.parent / "clips").glob("*.truth.json")
+    }
     return code, out, truth
 
 

@@ -23,8 +23,10 @@ def measured(tmp_path_factory):
     doc, truth = read_truth(render_clip(out / "mp.mp4", script, fps=25))
     w, h = doc["width"], doc["height"]
     detector = mp.solutions.face_detection.FaceDetection(model_selection=1, min_detection_confidence=0.5)
-    meshes = {r: mp.solutions.face_mesh.FaceMesh(static_image_mode=False, max_num_faces=1, refine_landmarks=True)
-              for r in ("adult", "infant")}
+    meshes = {
+        r: mp.solutions.face_mesh.FaceMesh(static_image_mode=False, max_num_faces=1, refine_landmarks=True)
+        for r in ("adult", "infant")
+    }
     records = []
     crop_boxes: dict[str, tuple[float, float, float]] = {}  # per role: smoothed (cx, cy, width), normalised
     try:
@@ -49,9 +51,14 @@ def measured(tmp_path_factory):
                 rec[f"{role}.err"] = errs[k]
                 # face-mesh crop follows the detection, smoothed over time as a tracker would
                 prev = crop_boxes.get(role, boxes[k])
-                sx, sy, sw = (CROP_SMOOTHING * p + (1 - CROP_SMOOTHING) * c for p, c in zip(prev, boxes[k]))
+                sx, sy, sw = (
+                    CROP_SMOOTHING * p + (1 - CROP_SMOOTHING) * c
+                    for p, c in zip(prev, boxes[k], strict=False)
+                )
                 crop_boxes[role] = (sx, sy, sw)
-                rec[f"{role}.mouth"] = _mouth_from_mesh(meshes[role], frame.image, cx=sx * w, cy=sy * h, side=2.0 * sw * w)
+                rec[f"{role}.mouth"] = _mouth_from_mesh(
+                    meshes[role], frame.image, cx=sx * w, cy=sy * h, side=2.0 * sw * w
+                )
             records.append(rec)
     finally:
         detector.close()
@@ -70,14 +77,20 @@ def _script_where_both_speak(*, duration_s: float):
 
 
 def _mouth_from_mesh(mesh, image: np.ndarray, *, cx: float, cy: float, side: float) -> float:
-    """Inner-lip gap (landmarks 13-14) / face width (234-454) from face mesh on a square crop; nan if no mesh."""
+    """Inner-lip gap (landmarks 13-14) / face width (234-454) from face mesh on a square crop; nan if no
+    mesh."""
     import cv2
 
     half = side / 2
     src = np.float32([[cx - half, cy - half], [cx + half, cy - half], [cx - half, cy + half]])
     dst = np.float32([[0, 0], [CROP_SIDE, 0], [0, CROP_SIDE]])
-    crop = cv2.warpAffine(image, cv2.getAffineTransform(src, dst), (CROP_SIDE, CROP_SIDE), flags=cv2.INTER_LINEAR,
-                          borderMode=cv2.BORDER_REPLICATE)
+    crop = cv2.warpAffine(
+        image,
+        cv2.getAffineTransform(src, dst),
+        (CROP_SIDE, CROP_SIDE),
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_REPLICATE,
+    )
     res = mesh.process(crop)
     if not res.multi_face_landmarks:
         return float("nan")
@@ -88,7 +101,10 @@ def _mouth_from_mesh(mesh, image: np.ndarray, *, cx: float, cy: float, side: flo
 
 
 def test_both_faces_detected_in_95_percent_of_frames(measured):
-    both = [("adult.err" in r and "infant.err" in r and r["adult.err"] < 0.03 and r["infant.err"] < 0.03) for r in measured]
+    both = [
+        ("adult.err" in r and "infant.err" in r and r["adult.err"] < 0.03 and r["infant.err"] < 0.03)
+        for r in measured
+    ]
     rate = float(np.mean(both))
     print(f"both faces detected within 3% of width: {rate:.3f} of {len(measured)} frames")
     assert len(measured) >= 190
@@ -98,15 +114,22 @@ def test_both_faces_detected_in_95_percent_of_frames(measured):
 @pytest.mark.parametrize("role", ["adult", "infant"])
 def test_face_centre_matches_truth(measured, role):
     errs = np.array([r[f"{role}.err"] for r in measured if f"{role}.err" in r])
-    print(f"{role} centre error (frame widths): median {np.median(errs):.4f}, p95 {np.percentile(errs, 95):.4f}")
+    print(
+        f"{role} centre error (frame widths): median {np.median(errs):.4f}, p95 {np.percentile(errs, 95):.4f}"
+    )
     assert np.median(errs) < 0.015
     assert np.percentile(errs, 95) < 0.03
 
 
 @pytest.mark.parametrize("role", ["adult", "infant"])
 def test_mouth_opening_tracks_script(measured, role):
-    pairs = np.array([(r[f"{role}.truth_mouth"], r[f"{role}.mouth"]) for r in measured
-                      if np.isfinite(r.get(f"{role}.mouth", np.nan))])
+    pairs = np.array(
+        [
+            (r[f"{role}.truth_mouth"], r[f"{role}.mouth"])
+            for r in measured
+            if np.isfinite(r.get(f"{role}.mouth", np.nan))
+        ]
+    )
     assert len(pairs) >= 0.9 * len(measured)
     assert pairs[:, 0].std() > 0.1, "script should open this mouth in the test clip"
     r = float(np.corrcoef(pairs[:, 0], pairs[:, 1])[0, 1])

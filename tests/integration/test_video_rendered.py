@@ -41,8 +41,10 @@ def _occluded(t_s: pd.Series, role: str) -> np.ndarray:
 
 
 def _err(doc, table, rows, role, truth_role):
-    return np.hypot(table[f"{role}.face_x"] - rows[f"{truth_role}.cx"],
-                    (table[f"{role}.face_y"] - rows[f"{truth_role}.cy"]) * doc["height"] / doc["width"])
+    return np.hypot(
+        table[f"{role}.face_x"] - rows[f"{truth_role}.cx"],
+        (table[f"{role}.face_y"] - rows[f"{truth_role}.cy"]) * doc["height"] / doc["width"],
+    )
 
 
 def test_both_faces_found_outside_occlusions(rendered):
@@ -53,7 +55,9 @@ def test_both_faces_found_outside_occlusions(rendered):
         assert table[f"{role}.face_found"][visible].mean() >= 0.95
         assert table[f"{role}.mesh_found"][visible].mean() >= 0.95
         assert table[f"{role}.face_found"][~visible].mean() <= 0.5, "the hand should hide the face"
-    assert result.qc["n_people"] == 2 and result.qc["role_cue"] == "size" and result.qc["role_confidence"] > 0.8
+    assert (
+        result.qc["n_people"] == 2 and result.qc["role_cue"] == "size" and result.qc["role_confidence"] > 0.8
+    )
 
 
 def test_roles_correct_in_every_frame_with_both_faces(rendered):

@@ -25,7 +25,10 @@ def test_too_few_valid_frames_give_nan_and_a_reason_not_zero():
 
 
 def test_events_per_minute():
-    assert events_per_minute(6, valid_seconds=120, min_valid_s=30, name="smile.shared.onsets") == ({"smile.shared.onsets.per_min": 3.0}, None)
+    assert events_per_minute(6, valid_seconds=120, min_valid_s=30, name="smile.shared.onsets") == (
+        {"smile.shared.onsets.per_min": 3.0},
+        None,
+    )
     out, reason = events_per_minute(6, valid_seconds=10, min_valid_s=30, name="x")
     assert np.isnan(out["x.per_min"]) and "10.0 s valid" in reason
 

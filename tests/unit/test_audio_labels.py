@@ -3,17 +3,27 @@
 import pandas as pd
 import pytest
 
-from extract.audio.labels import normalise_speaker, read_eaf, read_label_csv, read_rttm, read_turn_tier, write_eaf, write_rttm
+from extract.audio.labels import (
+    normalise_speaker,
+    read_eaf,
+    read_label_csv,
+    read_rttm,
+    read_turn_tier,
+    write_eaf,
+    write_rttm,
+)
 
 
 @pytest.fixture
 def segments():
-    return pd.DataFrame({
-        "start_s": [0.512, 1.9, 2.25, 7.031],
-        "end_s": [1.204, 3.5, 2.8, 9.999],
-        "speaker": ["infant", "adult", "infant", "adult"],
-        "confidence": [0.91, 0.99, 0.62, 0.75],
-    })
+    return pd.DataFrame(
+        {
+            "start_s": [0.512, 1.9, 2.25, 7.031],
+            "end_s": [1.204, 3.5, 2.8, 9.999],
+            "speaker": ["infant", "adult", "infant", "adult"],
+            "confidence": [0.91, 0.99, 0.62, 0.75],
+        }
+    )
 
 
 def test_eaf_parses_back_with_the_same_segments_tiers_and_media(tmp_path, segments):
@@ -27,7 +37,9 @@ def test_eaf_parses_back_with_the_same_segments_tiers_and_media(tmp_path, segmen
     back, linked = read_eaf(path)
     want = segments.sort_values("start_s").reset_index(drop=True)
     assert list(back.speaker) == list(want.speaker)
-    assert (back.start_s - want.start_s).abs().max() <= 0.0005 and (back.end_s - want.end_s).abs().max() <= 0.0005
+    assert (back.start_s - want.start_s).abs().max() <= 0.0005 and (
+        back.end_s - want.end_s
+    ).abs().max() <= 0.0005
     assert linked == ["../media/clip 1.mp4"]  # relative URL, so the folder can move
     assert read_turn_tier(path) == [(0.512, 3.5, "infant->adult")]
     import pympi
@@ -58,7 +70,10 @@ def test_label_csv_and_speaker_names(tmp_path):
     t = read_label_csv(path)
     assert list(t.start_s) == [0, 2]
     assert [normalise_speaker(s) for s in t.speaker] == ["infant", "adult"]
-    assert normalise_speaker("speaker90") is None and normalise_speaker("speaker90", {"speaker90": "adult"}) == "adult"
+    assert (
+        normalise_speaker("speaker90") is None
+        and normalise_speaker("speaker90", {"speaker90": "adult"}) == "adult"
+    )
     (tmp_path / "bad.csv").write_text("onset,offset\n1,2\n")
     with pytest.raises(ValueError, match="start_s"):
         read_label_csv(tmp_path / "bad.csv")

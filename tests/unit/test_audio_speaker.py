@@ -37,7 +37,13 @@ def test_speaker_right_in_95_percent_of_voiced_frames(snr_db, seed):
 
 def _mouth_table(script, fps=25.0):
     t = np.arange(0, script.duration_s, 1 / fps)
-    return pd.DataFrame({"t_s": t, "adult.mouth_open": script.mouth_open("adult", t), "infant.mouth_open": script.mouth_open("infant", t)})
+    return pd.DataFrame(
+        {
+            "t_s": t,
+            "adult.mouth_open": script.mouth_open("adult", t),
+            "infant.mouth_open": script.mouth_open("infant", t),
+        }
+    )
 
 
 def test_mouth_movement_decides_for_infant_directed_speech_at_infant_pitch(monkeypatch):
@@ -47,14 +53,23 @@ def test_mouth_movement_decides_for_infant_directed_speech_at_infant_pitch(monke
     script = build_script(sensitivity=0.5, seed=21, duration_s=60)
     monkeypatch.setitem(voices.F0_RANGE_HZ, "adult", (380.0, 520.0))  # let the voice go up to IDS pitch
     ids = [s for s in script.segments if s.speaker == "adult"]
-    script = type(script)(**{**script.__dict__, "segments": tuple(
-        type(s)(**{**s.__dict__, "f0_hz": 420.0}) if s.speaker == "adult" else s for s in script.segments)})
+    script = type(script)(
+        **{
+            **script.__dict__,
+            "segments": tuple(
+                type(s)(**{**s.__dict__, "f0_hz": 420.0}) if s.speaker == "adult" else s
+                for s in script.segments
+            ),
+        }
+    )
     y = voices.synth_track(script, sample_rate=SR, snr_db=20)
     truth = truth_table(script)
     audio_only = analyze_audio(y, sample_rate=SR)
     with_video = analyze_audio(y, sample_rate=SR, video=_mouth_table(script))
     adult_rows = audio_only.segments.start_s.round(1).isin(truth.start_s[truth.speaker == "adult"].round(1))
-    assert ids and (audio_only.segments.speaker[adult_rows] == "infant").mean() >= 0.5  # pitch alone is fooled
+    assert (
+        ids and (audio_only.segments.speaker[adult_rows] == "infant").mean() >= 0.5
+    )  # pitch alone is fooled
     assert speaker_frame_accuracy(truth, with_video.segments, 60) >= 0.95
     assert with_video.qc["audio_mouth_cue"]
 
@@ -100,8 +115,16 @@ def test_overlapping_speech_is_found_from_both_mouths_and_counts_as_intrusion():
     segs = list(script.segments)
     k = next(i for i in range(1, len(segs)) if segs[i].contingent and segs[i - 1].speaker == "infant")
     shift = segs[k].start_s - (segs[k - 1].end_s - 0.6)
-    segs[k] = type(segs[k])(**{**segs[k].__dict__, "start_s": segs[k].start_s - shift, "end_s": segs[k].end_s - shift,
-                               "syllables": tuple(type(x)(x.start_s - shift, x.end_s - shift, x.vowel) for x in segs[k].syllables)})
+    segs[k] = type(segs[k])(
+        **{
+            **segs[k].__dict__,
+            "start_s": segs[k].start_s - shift,
+            "end_s": segs[k].end_s - shift,
+            "syllables": tuple(
+                type(x)(x.start_s - shift, x.end_s - shift, x.vowel) for x in segs[k].syllables
+            ),
+        }
+    )
     script = type(script)(**{**script.__dict__, "segments": tuple(segs)})
     y = voices.synth_track(script, sample_rate=SR, snr_db=20)
     result = analyze_audio(y, sample_rate=SR, video=_mouth_table(script))

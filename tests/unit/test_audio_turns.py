@@ -22,19 +22,28 @@ def test_hand_made_timeline():
         (1.5, 3.0, "adult"),  # answers within 1 s: turn 1
         (3.4, 4.0, "infant"),  # answers the adult within 1 s: turn 2
         (10.0, 11.0, "infant"),  # 6 s later: no turn
-        (10.5, 12.0, "adult"),  # overlaps and intrudes (onset inside the infant's): turn 3, no response (onset before offset)
+        (
+            10.5,
+            12.0,
+            "adult",
+        ),  # overlaps and intrudes (onset inside the infant's): turn 3, no response (onset before offset)
         (13.0, 14.0, "adult"),  # adult monologue continues (1 s gap)
         (20.0, 21.0, "adult"),
     )
     f = turn_features(seg, duration_s=60.0, windows_s=(1.0, 2.0, 5.0))
     assert f["turns.conversational.count"] == 3
     assert f["turns.conversational.per_min"] == 3.0
-    # adult responses to the 3 infant vocalizations: 0.5 s after #1; nothing after #2 until 10.5 (6.5 s); #3 -> 13.0 (2 s)
-    assert f["turns.contingent_response_1s.count"] == 1 and f["turns.contingent_response_1s.rate"] == pytest.approx(1 / 3)
+    # adult responses to the 3 infant vocalizations: 0.5 s after #1; nothing after #2 until 10.5 (6.5 s); #3
+    # -> 13.0 (2 s)
+    assert f["turns.contingent_response_1s.count"] == 1 and f[
+        "turns.contingent_response_1s.rate"
+    ] == pytest.approx(1 / 3)
     assert f["turns.contingent_response_2s.count"] == 2
     assert f["turns.contingent_response_5s.count"] == 2
     # infant responses to the 4 adult vocalizations: 0.4 s after the first; the others none within 5 s
-    assert f["turns.infant_response_1s.count"] == 1 and f["turns.infant_response_1s.rate"] == pytest.approx(1 / 4)
+    assert f["turns.infant_response_1s.count"] == 1 and f["turns.infant_response_1s.rate"] == pytest.approx(
+        1 / 4
+    )
     assert f["turns.adult.response_latency_s.median"] == pytest.approx(1.25)
     assert f["turns.adult.response_latency_s.iqr"] == pytest.approx(0.75)
     assert f["turns.infant.response_latency_s.median"] == pytest.approx(0.4)
@@ -67,24 +76,34 @@ def test_lena_minimum_child_vocalization():
 def _near_edge(truth: pd.DataFrame, window: float, responder: str) -> bool:
     """Does a responder onset fall within 50 ms of a partner offset + window (detection could flip it)?"""
     onsets = truth.start_s[truth.speaker == responder].to_numpy()
-    return any(np.any(np.abs(onsets - (off + window)) < 0.05) for off in truth.end_s[truth.speaker != responder])
+    return any(
+        np.any(np.abs(onsets - (off + window)) < 0.05) for off in truth.end_s[truth.speaker != responder]
+    )
 
 
-@pytest.mark.parametrize(("sensitivity", "seed", "snr_db"), [(0.2, 31, 15), (0.5, 32, 15), (0.9, 33, 15), (0.7, 34, None)])
+@pytest.mark.parametrize(
+    ("sensitivity", "seed", "snr_db"), [(0.2, 31, 15), (0.5, 32, 15), (0.9, 33, 15), (0.7, 34, None)]
+)
 def test_turn_counts_and_contingency_exactly_as_scripted(sensitivity, seed, snr_db):
     script, y = synthetic_dyad(sensitivity=sensitivity, seed=seed, duration_s=120, snr_db=snr_db)
     truth = truth_table(script)
     got = analyze_audio(y, sample_rate=SR).features
     want = turn_features(truth, duration_s=120)
     assert got["turns.conversational.count"] == want["turns.conversational.count"] > 0
-    assert got["turns.contingent_response_2s.rate"] == pytest.approx(contingent_response_rate(script.segments))
+    assert got["turns.contingent_response_2s.rate"] == pytest.approx(
+        contingent_response_rate(script.segments)
+    )
     for w in ("1", "2", "5"):
         for name, responder in (("contingent_response", "adult"), ("infant_response", "infant")):
             if not _near_edge(truth, float(w), responder):
                 assert got[f"turns.{name}_{w}s.count"] == want[f"turns.{name}_{w}s.count"], (name, w)
     assert got["turns.adult.intrusion.count"] == 0 and got["turns.overlap.count"] == 0
-    assert got["turns.adult.vocal_time.share"] == pytest.approx(want["turns.adult.vocal_time.share"], abs=0.02)
-    assert got["turns.adult.response_latency_s.median"] == pytest.approx(want["turns.adult.response_latency_s.median"], abs=0.05)
+    assert got["turns.adult.vocal_time.share"] == pytest.approx(
+        want["turns.adult.vocal_time.share"], abs=0.02
+    )
+    assert got["turns.adult.response_latency_s.median"] == pytest.approx(
+        want["turns.adult.response_latency_s.median"], abs=0.05
+    )
 
 
 def test_every_audio_feature_is_in_the_dictionary():

@@ -50,7 +50,9 @@ def test_toys_knocks_and_rattles_are_not_voice():
         y[i : i + 400] += 0.5 * np.exp(-np.arange(400) / 60) * rng.standard_normal(400)
     for t in (4.0, 15.0):  # rattles: 0.3 s of bursty noise
         i = int(t * SR)
-        burst = rng.standard_normal(int(0.3 * SR)) * (rng.random(int(0.3 * SR) // 400 + 1).repeat(400)[: int(0.3 * SR)] > 0.5)
+        burst = rng.standard_normal(int(0.3 * SR)) * (
+            rng.random(int(0.3 * SR) // 400 + 1).repeat(400)[: int(0.3 * SR)] > 0.5
+        )
         y[i : i + len(burst)] += 0.2 * burst
     assert len(_segments(y.astype(np.float32))) == 0
 
@@ -58,7 +60,12 @@ def test_toys_knocks_and_rattles_are_not_voice():
 def test_minimum_segment_and_gap_are_configurable():
     segs = np.array([[1.0, 1.05], [2.0, 3.0], [3.2, 4.0], [6.0, 7.0]])
     assert merge_segments(segs, min_gap_s=0.3, min_segment_s=0.1).tolist() == [[2.0, 4.0], [6.0, 7.0]]
-    assert merge_segments(segs, min_gap_s=0.1, min_segment_s=0.0).tolist() == [[1.0, 1.05], [2.0, 3.0], [3.2, 4.0], [6.0, 7.0]]
+    assert merge_segments(segs, min_gap_s=0.1, min_segment_s=0.0).tolist() == [
+        [1.0, 1.05],
+        [2.0, 3.0],
+        [3.2, 4.0],
+        [6.0, 7.0],
+    ]
 
 
 def test_silence_gives_no_segments():

@@ -31,7 +31,9 @@ def test_every_default_yaml_field_has_a_comment_above_it():
         match = re.match(r"^(\s+)(\w+):\s*\S", line)
         if match:
             assert lines[number - 1].strip().startswith("#"), f"field '{match.group(2)}' has no comment"
-    assert len(_leaf_keys(Config().to_dict())) == sum(bool(re.match(r"^\s+\w+:\s*\S", l)) for l in lines)
+    assert len(_leaf_keys(Config().to_dict())) == sum(
+        bool(re.match(r"^\s+\w+:\s*\S", line)) for line in lines
+    )
 
 
 def test_user_file_overrides_only_what_it_names(tmp_path):

@@ -11,10 +11,17 @@ CFG = EpisodesConfig()
 
 def _table(n=300, fs=10.0):
     t = np.arange(n) / fs
-    return pd.DataFrame({
-        "t_s": t, "adult.smile": np.zeros(n), "infant.smile": np.zeros(n), "dyad.distance_adult_fw": np.full(n, 3.0),
-        "infant.facing_partner_deg": np.zeros(n), "adult.motion_energy": np.zeros(n), "infant.motion_energy": np.zeros(n),
-    })
+    return pd.DataFrame(
+        {
+            "t_s": t,
+            "adult.smile": np.zeros(n),
+            "infant.smile": np.zeros(n),
+            "dyad.distance_adult_fw": np.full(n, 3.0),
+            "infant.facing_partner_deg": np.zeros(n),
+            "adult.motion_energy": np.zeros(n),
+            "infant.motion_energy": np.zeros(n),
+        }
+    )
 
 
 def test_runs():
@@ -31,7 +38,9 @@ def test_shared_smiles_at_known_times():
     assert f["smile.shared.share"] == 30 / 300
     assert np.isclose(f["smile.shared.onsets.per_min"], 2 / (29.9 / 60))
     assert f["smile.infant_follows.rate"] == 1.0  # both adult onsets followed within 2 s
-    assert f["smile.adult_follows.rate"] == 0.5  # infant onset 20.0 has an adult onset at 20.0; 6.0 none after it
+    assert (
+        f["smile.adult_follows.rate"] == 0.5
+    )  # infant onset 20.0 has an adult onset at 20.0; 6.0 none after it
     assert f["smile.adult_first.share"] == 1.0
 
 

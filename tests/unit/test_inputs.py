@@ -2,12 +2,18 @@
 
 import pytest
 
-from extract.inputs import InputError, collect_inputs, safe_clip_id
+from extract.batch.inputs import InputError, collect_inputs, safe_clip_id
 
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("dyad01_8wk", "dyad01_8wk"), ("../../etc/passwd", "etc_passwd"), ("a/b\\c", "a_b_c"), ("..", "clip"), ("x\ny\x00z", "x_y_z")],
+    [
+        ("dyad01_8wk", "dyad01_8wk"),
+        ("../../etc/passwd", "etc_passwd"),
+        ("a/b\\c", "a_b_c"),
+        ("..", "clip"),
+        ("x\ny\x00z", "x_y_z"),
+    ],
 )
 def test_clip_ids_are_safe_folder_names(raw, expected):
     assert safe_clip_id(raw) == expected
@@ -27,7 +33,10 @@ def test_manifest_paths_are_relative_to_the_manifest_and_meta_is_kept(tmp_path):
     manifest = tmp_path / "sub" / "manifest.csv"
     manifest.write_text("clip_id,path,dyad_id,infant_side\nc1,../one.mp4,d1,left\nc2,two.mp4,d1,\n")
     clips = collect_inputs([manifest])
-    assert [(c.clip_id, c.path) for c in clips] == [("c1", tmp_path / "one.mp4"), ("c2", tmp_path / "sub" / "two.mp4")]
+    assert [(c.clip_id, c.path) for c in clips] == [
+        ("c1", tmp_path / "one.mp4"),
+        ("c2", tmp_path / "sub" / "two.mp4"),
+    ]
     assert clips[0].meta == {"dyad_id": "d1", "infant_side": "left"}
     assert clips[1].meta == {"dyad_id": "d1"}
 

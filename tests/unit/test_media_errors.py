@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from media_fixtures import tone_burst, write_audio, write_video
 
 from extract.errors import (
     MediaEmptyError,
@@ -12,7 +13,6 @@ from extract.errors import (
     NoVideoStreamError,
 )
 from extract.media import iter_frames, probe, read_audio
-from media_fixtures import tone_burst, write_audio, write_video
 
 READERS = {
     "probe": probe,

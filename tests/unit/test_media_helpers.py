@@ -3,17 +3,31 @@ and the test helpers themselves (so a broken helper cannot make the media tests 
 
 import numpy as np
 import pytest
+from media_fixtures import (
+    apply_display_matrix,
+    corner_colours,
+    marker_frame,
+    onset_s,
+    read_marker,
+    tone_burst,
+)
 
 from extract.media.audio import _place
 from extract.media.frames import rotate_image, scaled_size
 from extract.media.probe import VideoInfo, _frame_rate_stats
-from media_fixtures import apply_display_matrix, corner_colours, marker_frame, onset_s, read_marker, tone_burst
 
 
 @pytest.mark.parametrize(
     "size, longest, expected",
     [
-        ((1920, 1080, ), 640, (640, 360)),
+        (
+            (
+                1920,
+                1080,
+            ),
+            640,
+            (640, 360),
+        ),
         ((1080, 1920), 640, (360, 640)),
         ((160, 120), 640, (160, 120)),  # never upscaled
         ((1920, 1080), 0, (1920, 1080)),  # 0 = unchanged
@@ -49,8 +63,17 @@ def test_apply_display_matrix_matches_iso_examples():
 
 
 def test_display_size_swaps_for_quarter_turns():
-    base = dict(codec="h264", width=160, height=120, nominal_fps=25.0, measured_fps=25.0, vfr=False,
-                n_frames=1, first_t_s=0.0, last_t_s=0.0)
+    base = dict(
+        codec="h264",
+        width=160,
+        height=120,
+        nominal_fps=25.0,
+        measured_fps=25.0,
+        vfr=False,
+        n_frames=1,
+        first_t_s=0.0,
+        last_t_s=0.0,
+    )
     assert VideoInfo(rotation_deg=0, **base).display_size == (160, 120)
     assert VideoInfo(rotation_deg=90, **base).display_size == (120, 160)
     assert VideoInfo(rotation_deg=180, **base).display_size == (160, 120)

@@ -4,7 +4,8 @@ import subprocess
 import sys
 
 CHATTER = [
-    "W0000 00:00:1795874086.550974   23284 inference_feedback_manager.cc:114] Feedback manager requires a model",
+    "W0000 00:00:1795874086.550974   23284 inference_feedback_manager.cc:114] Feedback manager requires a "
+    "model",
     "I0000 00:00:1795874086.1   7 gl_context.cc:357] GL version: 3.2",
     "INFO: Created TensorFlow Lite XNNPACK delegate for CPU.",
     "WARNING: All log messages before absl::InitializeLog() is called are written to STDERR",
@@ -16,7 +17,7 @@ def _child(tail: str) -> subprocess.CompletedProcess:
     lines = CHATTER[:2] + REAL[:1] + CHATTER[2:] + REAL[1:]
     code = (
         "import os, sys\n"
-        "from extract.video.native_quiet import filter_stderr_chatter\n"
+        "from extract.batch.native_quiet import filter_stderr_chatter\n"
         "filter_stderr_chatter()\n"
         f"for line in {lines!r}:\n"
         "    os.write(2, (line + '\\n').encode())\n"

@@ -15,8 +15,12 @@ INFANT = ["infant_cooperative", "infant_compulsive", "infant_difficult", "infant
 def test_care_ratings_scales_and_link_to_sensitivity():
     rng = np.random.default_rng(0)
     latent = rng.uniform(0, 1, 300)
-    rows = [care_ratings(sensitivity=s, control_share=rng.uniform(0.2, 0.8), infant_age_months=12,
-                         coder_bias=0.0, rng=rng) for s in latent]
+    rows = [
+        care_ratings(
+            sensitivity=s, control_share=rng.uniform(0.2, 0.8), infant_age_months=12, coder_bias=0.0, rng=rng
+        )
+        for s in latent
+    ]
     df = pd.DataFrame(rows)
     assert ((df >= 0) & (df <= 14)).all().all()
     assert (df[ADULT].sum(axis=1) == 14).all()
@@ -68,7 +72,11 @@ def test_spread_sensitivities_even_and_control_a_step_above(tmp_path):
     assert np.allclose(np.sort(s), np.linspace(0.05, 0.95, 24), atol=1e-4)
     control, depressed = s[0::2], s[1::2]
     assert (control > depressed).all()  # within each pair
-    assert spread_sensitivities(24, seed=1) == spread_sensitivities(24, seed=1) != spread_sensitivities(24, seed=2)
+    assert (
+        spread_sensitivities(24, seed=1)
+        == spread_sensitivities(24, seed=1)
+        != spread_sensitivities(24, seed=2)
+    )
     assert len(spread_sensitivities(5)) == 5
     with pytest.raises(ValueError, match="sensitivities has 3 values for 2 dyads"):
         render_cohort(tmp_path / "c", n_dyads=2, sensitivities=[0.1, 0.2, 0.3])

@@ -44,7 +44,7 @@ def test_segments_valid(sensitivity):
             assert lo < s.f0_hz < hi
             assert s.syllables[0].start_s == pytest.approx(s.start_s)
             assert s.syllables[-1].end_s == pytest.approx(s.end_s)
-        for a, b in zip(segs[:-1], segs[1:]):
+        for a, b in zip(segs[:-1], segs[1:], strict=False):
             assert b.start_s - a.end_s >= MIN_GAP_S - 1e-9  # no overlap
         # the mouth follows the voice: open only inside segments, and open inside each
         t = np.arange(0, sc.duration_s, 0.01)

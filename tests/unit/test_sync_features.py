@@ -11,7 +11,9 @@ def test_infant_follows_adult_motion_by_half_a_second():
     rng = np.random.default_rng(1)
     t = np.arange(600) / 10.0
     drive = np.convolve(rng.normal(size=700), np.ones(5) / 5, mode="same")
-    table = pd.DataFrame({"t_s": t, "adult.motion_energy": drive[100:700], "infant.motion_energy": drive[95:695]})
+    table = pd.DataFrame(
+        {"t_s": t, "adult.motion_energy": drive[100:700], "infant.motion_energy": drive[95:695]}
+    )
     segments = pd.DataFrame({"start_s": [1.0, 3.0], "end_s": [2.0, 4.0], "speaker": ["adult", "infant"]})
     features, notes = sync_features(table, segments, SyncConfig(n_surrogates=10))
     assert features["sync.motion.peak_r.mean"] > 0.95

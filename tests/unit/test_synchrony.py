@@ -46,7 +46,11 @@ def test_independent_signals_are_not_above_chance():
     z = []
     for seed in range(20):
         rng = np.random.default_rng(100 + seed)
-        z.append(windowed_sync(_ar1(N, 0.6, rng), _ar1(N, 0.6, rng), fs=FS, seed=seed).summary()["peak_r.z_vs_surrogate"])
+        z.append(
+            windowed_sync(_ar1(N, 0.6, rng), _ar1(N, 0.6, rng), fs=FS, seed=seed).summary()[
+                "peak_r.z_vs_surrogate"
+            ]
+        )
     z = np.array(z)
     assert np.mean(np.abs(z) < 2) >= 0.9
     assert abs(z.mean()) < 0.6

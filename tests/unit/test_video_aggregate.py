@@ -5,8 +5,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from extract.features.registry import all_feature_specs, clip_features, features_markdown
 from extract.features.episodes import episode_specs
+from extract.features.registry import all_feature_specs, clip_features, features_markdown
 from extract.features.sync_features import sync_specs
 from extract.features.video_aggregate import video_aggregate_specs
 from extract.video.columns import FRAME_COLUMNS
@@ -61,8 +61,15 @@ def test_emitted_features_match_specs_exactly():
 
 def test_every_aspect_has_three_features():
     specs = all_feature_specs()
-    for aspect in {s.aspect for s in specs} | {"facial expression", "vocal expression", "position & body contact",
-                                                "affection & arousal", "turn-taking contingencies", "control", "choice of activity"}:
+    for aspect in {s.aspect for s in specs} | {
+        "facial expression",
+        "vocal expression",
+        "position & body contact",
+        "affection & arousal",
+        "turn-taking contingencies",
+        "control",
+        "choice of activity",
+    }:
         assert sum(s.aspect == aspect for s in specs) >= 3, aspect
 
 

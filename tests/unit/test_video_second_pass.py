@@ -59,7 +59,7 @@ def _frame(faces):
     for channel, (cx, cy, fw), level in faces:
         s = int(fw * W)
         x0, y0 = int(cx * W - s / 2), int(cy * H - s / 2)
-        img[y0:y0 + s, x0:x0 + s, channel] = level
+        img[y0 : y0 + s, x0 : x0 + s, channel] = level
     return img
 
 
@@ -80,8 +80,12 @@ def test_strips_cover_the_region_with_overlap():
     two = strips((0, 0, 640, 480), 2)
     assert two == [(0, 0, 384, 480), (256, 0, 640, 480)]
     three = strips((10, 0, 110, 300), 3)  # taller than wide: cut along y
-    assert [s[1] for s in three][0] == 0 and three[-1][3] == 300 and all(s[0] == 10 and s[2] == 110 for s in three)
-    assert all(a[3] > b[1] for a, b in zip(three, three[1:]))  # consecutive strips overlap
+    assert (
+        [s[1] for s in three][0] == 0
+        and three[-1][3] == 300
+        and all(s[0] == 10 and s[2] == 110 for s in three)
+    )
+    assert all(a[3] > b[1] for a, b in zip(three, three[1:], strict=False))  # consecutive strips overlap
 
 
 def test_duplicates_catch_nested_and_shifted_boxes_but_not_neighbours():
@@ -93,7 +97,8 @@ def test_duplicates_catch_nested_and_shifted_boxes_but_not_neighbours():
 
 
 def test_second_pass_refinds_a_tracked_face_the_main_detector_misses():
-    """The infant's square is dimmed in frames 10-19: the main detector loses it, the short-range pass finds it."""
+    """The infant's square is dimmed in frames 10-19: the main detector loses it, the short-range pass finds
+    it."""
     off = _run(_dim_infant_clip(), SquaresBackend(), short_range_strips=0, rescue_side_fw=0).table
     on_backend = SquaresBackend()
     on = _run(_dim_infant_clip(), on_backend, short_range_strips=2, rescue_side_fw=0).table
@@ -107,20 +112,28 @@ def test_second_pass_refinds_a_tracked_face_the_main_detector_misses():
 def test_square_around_a_missed_track_finds_a_face_too_small_for_the_strips():
     """The close detector needs faces >= 20 % of its input: the dimmed infant (9 % of the frame) is
     15 % of a strip, too small, but a third of the 3-face-width square around its track."""
-    off = _run(_dim_infant_clip(), SquaresBackend(close_min_w=0.2), short_range_strips=2, rescue_side_fw=0).table
+    off = _run(
+        _dim_infant_clip(), SquaresBackend(close_min_w=0.2), short_range_strips=2, rescue_side_fw=0
+    ).table
     backend = SquaresBackend(close_min_w=0.2)
     on = _run(_dim_infant_clip(), backend, short_range_strips=2, rescue_side_fw=3).table
     assert off["infant.face_found"].sum() == 20
     assert on["infant.face_found"].sum() == 30
     assert np.allclose(on.loc[10:19, "infant.face_x"], INFANT[0], atol=0.02)
     squares = [s for s in backend.close_sizes if s[0] < H]
-    assert squares == [(3 * int(INFANT[2] * W),) * 2] * 10  # 3 face widths (the re-found face keeps its track current)
+    assert (
+        squares == [(3 * int(INFANT[2] * W),) * 2] * 10
+    )  # 3 face widths (the re-found face keeps its track current)
 
 
 def test_no_square_around_a_brief_track():
     """A face seen in only 3 frames (fewer than RESCUE_MIN_HITS) and then dimmed is not looked for."""
-    t = _run(_dim_infant_clip(dim=range(3, 30)), SquaresBackend(close_min_w=0.2), short_range_strips=2,
-             rescue_side_fw=3).table
+    t = _run(
+        _dim_infant_clip(dim=range(3, 30)),
+        SquaresBackend(close_min_w=0.2),
+        short_range_strips=2,
+        rescue_side_fw=3,
+    ).table
     assert t["infant.face_found"].sum() == 3
 
 
@@ -146,8 +159,13 @@ def test_backend_without_second_detector_still_works():
 def test_split_layout_runs_the_pass_per_half(layout):
     """Split screen: a half whose face is missed gets its own second pass inside that half."""
     frames = _dim_infant_clip()
-    cfg = config_from_dict({"faces": {"short_range_strips": 2}, "pose": {"enabled": False},
-                            "roles": {"layout": layout, "infant_side": "right"}})
+    cfg = config_from_dict(
+        {
+            "faces": {"short_range_strips": 2},
+            "pose": {"enabled": False},
+            "roles": {"layout": layout, "infant_side": "right"},
+        }
+    )
     backend = SquaresBackend()
     with VideoExtractor.from_config(cfg, backend=backend) as ex:
         for i, f in enumerate(frames):
@@ -155,7 +173,9 @@ def test_split_layout_runs_the_pass_per_half(layout):
         t = ex.finish().table
     assert backend.close_calls == 10 * 2
     assert t["infant.face_found"].sum() == 30 and (t["infant.face_x"] > 0.5).all()
-    weak = SquaresBackend(close_score=0.6)  # no track to continue in a half: a weak second-pass face is not counted
+    weak = SquaresBackend(
+        close_score=0.6
+    )  # no track to continue in a half: a weak second-pass face is not counted
     with VideoExtractor.from_config(cfg, backend=weak) as ex:
         for i, f in enumerate(frames):
             ex.process(f, t_s=i / 10, source_frame=i)

@@ -11,7 +11,17 @@ from extract.video import columns_markdown
 from extract.video.body_signals import body_measures
 from extract.video.columns import FRAME_COLUMNS
 from extract.video.dyad import dyad_measures
-from extract.video.face_signals import CHEEK_L, CHEEK_R, CHIN, FOREHEAD, LIP_DOWN, LIP_UP, face_measures, head_pose, landmark_speed
+from extract.video.face_signals import (
+    CHEEK_L,
+    CHEEK_R,
+    CHIN,
+    FOREHEAD,
+    LIP_DOWN,
+    LIP_UP,
+    face_measures,
+    head_pose,
+    landmark_speed,
+)
 from extract.video.motion import motion_energy
 from extract.video.qc import video_qc
 from extract.video.roles import RoleResult
@@ -20,14 +30,17 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "frame_columns.md"
 
 
 def _face(*, yaw=0.0, pitch=0.0, roll=0.0, mouth=0.0, width=100.0, centre=(300.0, 200.0)) -> np.ndarray:
-    """(478, 3) landmarks in pixels: a frontal face rotated by yaw (towards image right), pitch (up), roll (ccw)."""
+    """(478, 3) landmarks in pixels: a frontal face rotated by yaw (towards image right), pitch (up), roll
+    (ccw)."""
     rng = np.random.default_rng(0)
     lm = rng.normal(0, 0.2, (478, 3))  # face-local units: x right (image), y down, z away from camera
     lm[CHEEK_R], lm[CHEEK_L] = (-0.5, 0, 0), (0.5, 0, 0)
     lm[FOREHEAD], lm[CHIN] = (0, -0.6, 0), (0, 0.6, 0)
     lm[LIP_UP], lm[LIP_DOWN] = (0, 0.35, -0.1), (0, 0.35 + mouth, -0.1)
     y, p, r = np.radians([yaw, pitch, roll])
-    ry = np.array([[np.cos(y), 0, -np.sin(y)], [0, 1, 0], [np.sin(y), 0, np.cos(y)]])  # turns the normal (0,0,-1) to +x
+    ry = np.array(
+        [[np.cos(y), 0, -np.sin(y)], [0, 1, 0], [np.sin(y), 0, np.cos(y)]]
+    )  # turns the normal (0,0,-1) to +x
     rx = np.array([[1, 0, 0], [0, np.cos(p), np.sin(p)], [0, -np.sin(p), np.cos(p)]])  # turns it up (-y)
     rz = np.array([[np.cos(r), np.sin(r), 0], [-np.sin(r), np.cos(r), 0], [0, 0, 1]])  # ccw as displayed
     out = lm @ (rz @ ry @ rx).T * width
@@ -35,7 +48,9 @@ def _face(*, yaw=0.0, pitch=0.0, roll=0.0, mouth=0.0, width=100.0, centre=(300.0
     return out
 
 
-@pytest.mark.parametrize(("yaw", "pitch", "roll"), [(0, 0, 0), (30, 0, 0), (-25, 0, 0), (0, 20, 0), (0, 0, 15), (20, -10, -8)])
+@pytest.mark.parametrize(
+    ("yaw", "pitch", "roll"), [(0, 0, 0), (30, 0, 0), (-25, 0, 0), (0, 20, 0), (0, 0, 15), (20, -10, -8)]
+)
 def test_head_pose_recovers_rotation(yaw, pitch, roll):
     got = head_pose(_face(yaw=yaw, pitch=pitch, roll=roll))
     np.testing.assert_allclose(got, (yaw, pitch, roll), atol=1.5)
@@ -72,7 +87,9 @@ def test_body_measures_torso_turn_and_lean():
     assert out["lean_partner_fw"] == pytest.approx(10 / 50)
     assert out["wrist_l_x"] == pytest.approx(0.5) and out["wrist_r_y"] == pytest.approx(420 / 480)
     img[15, 3] = 0.1
-    assert np.isnan(body_measures(img, world, width=640, height=480, face_width_px=50, partner_dx=-1)["wrist_l_x"])
+    assert np.isnan(
+        body_measures(img, world, width=640, height=480, face_width_px=50, partner_dx=-1)["wrist_l_x"]
+    )
 
 
 def test_motion_energy_counts_changed_pixels_in_region():
@@ -114,19 +131,37 @@ def test_qc_warns_below_thresholds():
     t["t_s"] = np.arange(n) / 10
     t["adult.face_found"], t["infant.face_found"] = 1.0, (np.arange(n) < 30).astype(float)
     t["adult.face_score"], t["adult.pose_found"], t["infant.pose_found"] = 0.9, 1.0, 1.0
-    qc, notes = video_qc(t, roles=RoleResult({0: "adult", 1: "infant"}, 0.3, "size"), swap_repairs=2, dropped_tracks=0,
-                         n_people=2, thresholds=Config().qc)
+    qc, notes = video_qc(
+        t,
+        roles=RoleResult({0: "adult", 1: "infant"}, 0.3, "size"),
+        swap_repairs=2,
+        dropped_tracks=0,
+        n_people=2,
+        thresholds=Config().qc,
+    )
     assert qc["face_share_infant"] == pytest.approx(0.3) and qc["face_share_both"] == pytest.approx(0.3)
     text = "; ".join(notes)
-    assert "infant face found in 30%" in text and "role assignment confidence 0.30" in text and "swap repairs" in text
+    assert (
+        "infant face found in 30%" in text
+        and "role assignment confidence 0.30" in text
+        and "swap repairs" in text
+    )
     assert "adult face" not in text
-    qc, notes = video_qc(t.assign(**{"infant.face_found": 1.0}), roles=RoleResult({0: "adult", 1: "infant"}, 0.9, "size"),
-                         swap_repairs=0, dropped_tracks=0, n_people=2, thresholds=Config().qc)
+    qc, notes = video_qc(
+        t.assign(**{"infant.face_found": 1.0}),
+        roles=RoleResult({0: "adult", 1: "infant"}, 0.9, "size"),
+        swap_repairs=0,
+        dropped_tracks=0,
+        n_people=2,
+        thresholds=Config().qc,
+    )
     assert notes == []
 
 
 def test_column_doc_is_up_to_date():
-    assert DOC.read_text() == columns_markdown(), "regenerate: python -m extract.video.columns > docs/frame_columns.md"
+    assert DOC.read_text() == columns_markdown(), (
+        "regenerate: python -m extract.video.columns > docs/frame_columns.md"
+    )
     names = [c.name for c in FRAME_COLUMNS]
     assert len(names) == len(set(names))
     assert all(c.unit and c.definition for c in FRAME_COLUMNS)

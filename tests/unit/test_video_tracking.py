@@ -29,8 +29,17 @@ def _track(frames, tracker=None):
     for f, (adult, infant) in enumerate(frames):
         boxes, h = _dets(adult, infant)
         for j, track in tracker.update(boxes, h, aspect=ASPECT).items():
-            rows.append({"frame": f, "track": track, "cx": boxes[j, 0], "cy": boxes[j, 1], "w": boxes[j, 2], "score": 0.9,
-                         "truth": "adult" if h[j, 0] > 0 else "infant"})
+            rows.append(
+                {
+                    "frame": f,
+                    "track": track,
+                    "cx": boxes[j, 0],
+                    "cy": boxes[j, 1],
+                    "w": boxes[j, 2],
+                    "score": 0.9,
+                    "truth": "adult" if h[j, 0] > 0 else "infant",
+                }
+            )
             hists.append(h[j])
     return pd.DataFrame(rows), np.array(hists)
 
@@ -43,7 +52,10 @@ def test_tracker_keeps_ids_while_faces_move():
 
 def test_identity_survives_a_short_occlusion():
     """The infant face vanishes for 6 frames (a hand over it) and comes back a little moved."""
-    frames = [((0.3, 0.4, 0.18), None if 20 <= f < 26 else (0.7 + (0.03 if f >= 26 else 0), 0.57, 0.11)) for f in range(50)]
+    frames = [
+        ((0.3, 0.4, 0.18), None if 20 <= f < 26 else (0.7 + (0.03 if f >= 26 else 0), 0.57, 0.11))
+        for f in range(50)
+    ]
     obs, hists = _track(frames)
     assert obs[obs.truth == "infant"].track.nunique() == 1
     res = resolve_identities(obs, hists, n_frames=50)
@@ -93,7 +105,16 @@ def test_third_face_is_dropped_as_phantom():
             boxes = np.vstack([boxes, (0.9, 0.1, 0.05, 0.09)])
             h = np.vstack([h, np.full(32, 1 / 32)])
         for j, track in tracker.update(boxes, h, aspect=ASPECT).items():
-            rows.append({"frame": f, "track": track, "cx": boxes[j, 0], "cy": boxes[j, 1], "w": boxes[j, 2], "score": 0.9})
+            rows.append(
+                {
+                    "frame": f,
+                    "track": track,
+                    "cx": boxes[j, 0],
+                    "cy": boxes[j, 1],
+                    "w": boxes[j, 2],
+                    "score": 0.9,
+                }
+            )
             hists.append(h[j])
     obs = pd.DataFrame(rows)
     res = resolve_identities(obs, np.array(hists), n_frames=40)
@@ -107,13 +128,22 @@ def test_roles_by_size_side_and_single_face():
     by_size = assign_roles(face_widths=widths, centres=centres)
     assert by_size.roles == {0: "infant", 1: "adult"} and by_size.cue == "size" and by_size.confidence > 0.9
     level = np.array([[0.7, 0.5], [0.3, 0.5]])  # same height: the position cue says nothing
-    assert assign_roles(face_widths=np.array([0.15, 0.16]), centres=level).confidence < 0.5  # similar sizes: unsure
+    assert (
+        assign_roles(face_widths=np.array([0.15, 0.16]), centres=level).confidence < 0.5
+    )  # similar sizes: unsure
     by_side = assign_roles(face_widths=widths, centres=centres, infant_side="left")
     assert by_side.roles == {1: "infant", 0: "adult"} and by_side.confidence == 1.0
-    assert assign_roles(face_widths=widths, centres=np.array([[0.5, 0.2], [0.5, 0.8]]), infant_side="bottom").roles[1] == "infant"
+    assert (
+        assign_roles(
+            face_widths=widths, centres=np.array([[0.5, 0.2], [0.5, 0.8]]), infant_side="bottom"
+        ).roles[1]
+        == "infant"
+    )
     single = assign_roles(face_widths=widths[:1], centres=centres[:1])
     assert single.roles == {0: "adult"} and single.confidence == 0.0
-    assert assign_roles(face_widths=widths[:1], centres=centres[:1], infant_side="right").roles == {0: "infant"}
+    assert assign_roles(face_widths=widths[:1], centres=centres[:1], infant_side="right").roles == {
+        0: "infant"
+    }
     with pytest.raises(ValueError):
         assign_roles(face_widths=widths, centres=centres, infant_side="middle")
 
@@ -132,7 +162,9 @@ def test_far_apart_adult_who_leans_back_is_not_swapped():
     """Adult (left) leans back to infant size while the infant (right) is out of view: same track,
     no close encounter, so no swap (seen on a real clip before the repair was made stretch-wise)."""
     frames = [[(0, 0.4, 0.16, ADULT_HIST), (1, 0.85, 0.12, INFANT_HIST)] for _ in range(30)]
-    frames += [[(0, 0.4, 0.115, ADULT_HIST * 0.5 + INFANT_HIST * 0.5)] for _ in range(15)]  # small, colours washed out
+    frames += [
+        [(0, 0.4, 0.115, ADULT_HIST * 0.5 + INFANT_HIST * 0.5)] for _ in range(15)
+    ]  # small, colours washed out
     frames += [[(0, 0.4, 0.16, ADULT_HIST), (2, 0.85, 0.12, INFANT_HIST)] for _ in range(30)]
     obs, hists = _obs(frames)
     res = resolve_identities(obs, hists, n_frames=len(frames), aspect=ASPECT)
@@ -168,8 +200,18 @@ def test_cues_that_disagree_lower_the_confidence():
     level = np.array([[0.3, 0.5], [0.7, 0.5]])
     widths = np.array([0.18, 0.13])  # identity 1 smaller: the infant by size
     alone = assign_roles(face_widths=widths, centres=level)
-    agree = assign_roles(face_widths=widths, centres=level, eye_ratios=np.array([0.55, 0.60]), body_widths=np.array([0.30, 0.27]))
-    disagree = assign_roles(face_widths=widths, centres=level, eye_ratios=np.array([0.60, 0.55]), body_widths=np.array([0.27, 0.30]))
+    agree = assign_roles(
+        face_widths=widths,
+        centres=level,
+        eye_ratios=np.array([0.55, 0.60]),
+        body_widths=np.array([0.30, 0.27]),
+    )
+    disagree = assign_roles(
+        face_widths=widths,
+        centres=level,
+        eye_ratios=np.array([0.60, 0.55]),
+        body_widths=np.array([0.27, 0.30]),
+    )
     assert alone.roles == agree.roles == disagree.roles == {1: "infant", 0: "adult"}
     assert disagree.confidence < alone.confidence < agree.confidence
     assert alone.confidence - disagree.confidence > 0.2
@@ -178,5 +220,11 @@ def test_cues_that_disagree_lower_the_confidence():
     assert assign_roles(face_widths=widths, centres=lower).confidence > alone.confidence
     assert assign_roles(face_widths=widths, centres=lower, use_position=False).confidence == alone.confidence
     # a missing cue (nan) contributes nothing; the side still overrides every cue
-    assert assign_roles(face_widths=widths, centres=level, eye_ratios=np.array([np.nan, 0.6])).confidence == alone.confidence
-    assert assign_roles(face_widths=widths, centres=level, infant_side="left").roles == {0: "infant", 1: "adult"}
+    assert (
+        assign_roles(face_widths=widths, centres=level, eye_ratios=np.array([np.nan, 0.6])).confidence
+        == alone.confidence
+    )
+    assert assign_roles(face_widths=widths, centres=level, infant_side="left").roles == {
+        0: "infant",
+        1: "adult",
+    }

@@ -14,10 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from extract.errors import DyadscopeError
+from extract.media.formats import MEDIA_SUFFIXES
 
-VIDEO_SUFFIXES = {".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v"}
-AUDIO_SUFFIXES = {".wav", ".flac", ".ogg", ".mp3", ".m4a", ".opus"}
-MEDIA_SUFFIXES = VIDEO_SUFFIXES | AUDIO_SUFFIXES
 MANIFEST_META = ("dyad_id", "timepoint", "group")  # carried into qc.csv when present
 
 

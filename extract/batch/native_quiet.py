@@ -14,7 +14,8 @@ import re
 import threading
 
 CHATTER = re.compile(
-    rb"^(?:[IW]0000 \S+ +\d+ \S+\.cc:\d+\] "  # absl INFO/WARNING lines ("W0000 00:00:1795.. 123 file.cc:42] ...")
+    # absl INFO/WARNING lines ("W0000 00:00:1795.. 123 file.cc:42] ...")
+    rb"^(?:[IW]0000 \S+ +\d+ \S+\.cc:\d+\] "
     rb"|INFO: Created TensorFlow Lite XNNPACK delegate"
     rb"|WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR)"
 )

@@ -1,7 +1,7 @@
 """Batches: many clips, in parallel, resumable, shardable; then the run-level tables.
 
 Every clip's outputs are written atomically and sealed by a completion marker (see
-`extract.completion`), so a run killed at any moment and run again gives the same outputs
+`extract.batch.completion`), so a run killed at any moment and run again gives the same outputs
 as an uninterrupted run. `qc.csv` and `features.csv` are assembled from the markers, in
 input order, so they do not depend on which worker finished first.
 """
@@ -10,32 +10,30 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
-from extract.completion import clip_dir, input_fingerprint, is_current, read_marker, reset, write_marker
+from extract.batch.completion import clip_dir, input_fingerprint, is_current, read_marker, reset, write_marker
+from extract.batch.executors import TaskOutcome, run_dask, run_local
+from extract.batch.inputs import MANIFEST_META, ClipInput, InputError, collect_inputs
+from extract.batch.pipeline import extract_clip
+from extract.batch.runlog import RunLog
+from extract.batch.shards import select_shard
 from extract.config import Config
-from extract.executors import run_dask, run_local
+from extract.outputs import atomic_path, write_csv, write_json
+from extract.progress import ProgressHook
 
 # Batch workers decode with one FFmpeg thread when video.decoder_threads is 0 (auto): N workers
 # then use N cores, and outputs never depend on --jobs or the backend (frame threading can
-# yield a different last frame from a truncated file). Read by extract/video/run.py.
-DECODER_THREADS_ENV = "DYADSCOPE_DECODER_THREADS"
-from extract.inputs import MANIFEST_META, ClipInput, InputError, collect_inputs
-from extract.outputs import atomic_path, write_csv, write_json
-from extract.pipeline import extract_clip
-from extract.runlog import RunLog
-from extract.shards import select_shard
+# yield a different last frame from a truncated file).
+WORKER_DECODER_THREADS = 1
 
 CRASH_FILE = "crash.json"
 INPUTS_FILE = "inputs.csv"
-ClipHook = Callable[[ClipInput, dict], None]  # (clip, record with status, seconds, error, skipped)
 
 
 @dataclass(frozen=True)
@@ -49,18 +47,26 @@ class BatchOptions:
 
 def _process(clip: ClipInput, *, out_dir: Path, cfg: Config) -> dict:
     """Worker task: redo one clip from an empty folder and seal it. Returns its run record."""
-    os.environ.setdefault(DECODER_THREADS_ENV, "1")
     started = time.perf_counter()
     folder = clip_dir(out_dir, clip.clip_id)
     reset(folder)
     try:
-        qc = extract_clip(clip, out_dir, cfg)
+        qc = extract_clip(clip, out_dir, cfg, decoder_threads=WORKER_DECODER_THREADS)
     except Exception as exc:  # a bug, not a bad file: the clip fails, the run goes on
-        qc = {"clip_id": clip.clip_id, "path": str(clip.path), "status": "failed", "error": f"{type(exc).__name__}: {exc}"}
+        qc = {
+            "clip_id": clip.clip_id,
+            "path": str(clip.path),
+            "status": "failed",
+            "error": f"{type(exc).__name__}: {exc}",
+        }
     qc.pop("seconds", None)  # timings go to run.jsonl; tables must not change between runs
     qc["config_hash"] = cfg.hash()
     write_marker(folder, qc=qc, fingerprint=input_fingerprint(clip.path), config_hash=cfg.hash())
-    return {"status": qc["status"], "error": qc.get("error", ""), "seconds": round(time.perf_counter() - started, 3)}
+    return {
+        "status": qc["status"],
+        "error": qc.get("error", ""),
+        "seconds": round(time.perf_counter() - started, 3),
+    }
 
 
 def _record_crash(clip: ClipInput, out_dir: Path, message: str) -> None:
@@ -77,7 +83,12 @@ def _qc_row(clip: ClipInput, out_dir: Path) -> dict:
     elif (folder / CRASH_FILE).exists():
         row = json.loads((folder / CRASH_FILE).read_text())
     else:
-        row = {"clip_id": clip.clip_id, "path": str(clip.path), "status": "missing", "error": "no outputs yet (not run, or its shard not run)"}
+        row = {
+            "clip_id": clip.clip_id,
+            "path": str(clip.path),
+            "status": "missing",
+            "error": "no outputs yet (not run, or its shard not run)",
+        }
     meta = {k: clip.meta[k] for k in MANIFEST_META if k in clip.meta}
     return {"clip_id": row["clip_id"], **meta, **{k: v for k, v in row.items() if k != "clip_id"}}
 
@@ -103,7 +114,10 @@ def _write_run_inputs(out_dir: Path, cfg: Config, clips: list[ClipInput]) -> Non
     """`config.yaml` and `inputs.csv` (a manifest of every clip of the run, for `merge`)."""
     with atomic_path(out_dir / "config.yaml") as tmp:
         tmp.write_text(f"# config_hash: {cfg.hash()}\n{cfg.to_yaml()}")
-    write_csv(out_dir / INPUTS_FILE, pd.DataFrame([{"clip_id": c.clip_id, "path": str(c.path), **c.meta} for c in clips]))
+    write_csv(
+        out_dir / INPUTS_FILE,
+        pd.DataFrame([{"clip_id": c.clip_id, "path": str(c.path), **c.meta} for c in clips]),
+    )
 
 
 def merge_outputs(out_dir: str | Path) -> pd.DataFrame:
@@ -115,9 +129,17 @@ def merge_outputs(out_dir: str | Path) -> pd.DataFrame:
 
 
 def run_batch(
-    clips: list[ClipInput], out_dir: str | Path, cfg: Config, *, options: BatchOptions = BatchOptions(), on_clip: ClipHook | None = None
+    clips: list[ClipInput],
+    out_dir: str | Path,
+    cfg: Config,
+    *,
+    options: BatchOptions = BatchOptions(),
+    hook: ProgressHook | None = None,
 ) -> pd.DataFrame:
     """Extract `clips` into `out_dir`; returns the QC table of the clips this run covered.
+
+    hook("clip", record, completed=k, total=n) after each clip of the run (skipped ones too);
+    record: clip_id, status, error, seconds, skipped.
 
     Up-to-date clips are skipped unless `options.force`. A shard run writes only its clips'
     folders and `run.shard-i-of-N.jsonl`; `dyadscope merge` then writes the tables."""
@@ -128,23 +150,35 @@ def run_batch(
     log_name = f"run.shard-{options.shard[0]}-of-{options.shard[1]}.jsonl" if options.shard else "run.jsonl"
     runlog = RunLog(out_dir / log_name, run_id=uuid.uuid4().hex[:12])
     todo = []
+    done = 0
+
+    def report(clip: ClipInput, record: dict) -> None:
+        nonlocal done
+        done += 1
+        if hook:
+            hook("clip", {"clip_id": clip.clip_id, **record}, completed=done, total=len(selected))
+
     for clip in selected:
         if not options.force and is_current(clip_dir(out_dir, clip.clip_id), clip.path, cfg.hash()):
-            record = {"status": read_marker(clip_dir(out_dir, clip.clip_id))["qc"]["status"], "error": "", "seconds": 0.0, "skipped": True}
+            record = {
+                "status": read_marker(clip_dir(out_dir, clip.clip_id))["qc"]["status"],
+                "error": "",
+                "seconds": 0.0,
+                "skipped": True,
+            }
             runlog.record(clip_id=clip.clip_id, config_hash=cfg.hash(), **record)
-            if on_clip:
-                on_clip(clip, record)
+            report(clip, record)
         else:
             todo.append(clip)
 
-    def on_result(clip: ClipInput, record: dict | None, crash: str | None) -> None:
+    def on_result(step: str, outcome: TaskOutcome, **_) -> None:
+        clip, record, crash = outcome
         if crash is not None:
             _record_crash(clip, out_dir, crash)
             record = {"status": "failed", "error": crash, "seconds": None}
         record = {**record, "skipped": False}
         runlog.record(clip_id=clip.clip_id, config_hash=cfg.hash(), **record)
-        if on_clip:
-            on_clip(clip, record)
+        report(clip, record)
 
     task = functools.partial(_process, out_dir=out_dir.resolve(), cfg=cfg)
     if options.backend == "dask":

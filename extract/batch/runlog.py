@@ -20,7 +20,10 @@ class RunLog:
         self.base = {"run_id": run_id, "host": socket.gethostname(), "versions": versions()}
 
     def record(self, **fields) -> None:
-        line = json.dumps({"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), **self.base, **fields}, default=str) + "\n"
+        line = (
+            json.dumps({"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), **self.base, **fields}, default=str)
+            + "\n"
+        )
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         try:
             os.write(fd, line.encode())

@@ -1,7 +1,6 @@
-"""Per-clip extraction: decode a clip, write its per-frame table and provenance, return QC.
-
-What exists so far is the decoding layer: frames.parquet carries the analysis time base
-(t_s, source frame) that the face, pose and audio signals will be joined onto.
+"""One clip through every stage: probe, video signals (frames.parquet), audio (segments.csv,
+optional ELAN/RTTM), clip features from the in-memory frame table and segments, features.json
+with provenance; returns the clip's QC row. Batch runs call this once per clip in a worker.
 """
 
 from __future__ import annotations
@@ -10,62 +9,82 @@ import logging
 import time
 import warnings
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
 
+from extract.batch.inputs import ClipInput
 from extract.config import Config
 from extract.errors import MediaError, MediaWarning
-from extract.inputs import ClipInput
+from extract.features.family import ClipBundle
+from extract.features.registry import compute_features
 from extract.media import probe, read_audio
 from extract.outputs import write_json, write_parquet
+from extract.progress import ProgressHook
 from extract.provenance import provenance
 from extract.video.run import video_signals
 
 log = logging.getLogger(__name__)
 
-FrameHook = Callable[[int], None]
 
-
-def _audio_qc(path: Path, cfg: Config, *, clip_dir: Path, clip_id: str, video: pd.DataFrame | None) -> tuple[dict, dict, list[str]]:
-    """Audio QC figures, clip features, QC notes; writes segments.csv (+ vocal.eaf / vocal.rttm) (extract.audio)."""
+def _audio_qc(
+    path: Path, cfg: Config, *, clip_dir: Path, clip_id: str, video: pd.DataFrame | None
+) -> tuple[dict, dict, list[str], pd.DataFrame | None]:
+    """Audio QC figures, clip features, QC notes and the segments as written to segments.csv
+    (None when audio analysis is off); writes segments.csv (+ vocal.eaf / vocal.rttm) (extract.audio)."""
     track = read_audio(path, sample_rate=cfg.audio.sample_rate)
     rms = float(np.sqrt(np.mean(np.square(track.samples, dtype=np.float64)))) if len(track.samples) else 0.0
     qc = {"audio_duration_s": track.duration_s, "audio_rms_dbfs": 20 * np.log10(max(rms, 1e-10))}
     if not cfg.audio.analyze:
-        return qc, {}, []
+        return qc, {}, [], None
     from extract.audio.analyze import AudioAnalyzer
-    from extract.audio.outputs import write_audio_outputs
+    from extract.audio.outputs import segments_as_written, write_audio_outputs
 
-    analysis = AudioAnalyzer.from_config(cfg.audio).analyze(track.samples, sample_rate=track.sample_rate, video=video)
+    analysis = AudioAnalyzer.from_config(cfg.audio).analyze(
+        track.samples, sample_rate=track.sample_rate, video=video
+    )
     out = cfg.audio.outputs
     write_audio_outputs(clip_dir, analysis, clip_id=clip_id, media_path=path, eaf=out.eaf, rttm=out.rttm)
-    return {**qc, **analysis.qc}, analysis.features, analysis.notes
+    return {**qc, **analysis.qc}, analysis.features, analysis.notes, segments_as_written(analysis.segments)
 
 
-def _video_table(clip: ClipInput, clip_dir: Path, cfg: Config, on_frame: FrameHook | None) -> tuple[pd.DataFrame, dict, list[str]]:
+def _video_table(
+    clip: ClipInput, clip_dir: Path, cfg: Config, hook: ProgressHook | None, decoder_threads: int
+) -> tuple[pd.DataFrame, dict, list[str]]:
     """Video signals (extract.video): the role-prefixed frame table, QC figures, QC warnings."""
     overlay = clip_dir / "overlay.mp4" if cfg.overlay.enabled else None
-    result = video_signals(clip.path, cfg, infant_side=clip.meta.get("infant_side") or None, on_frame=on_frame, overlay_path=overlay)
+    result = video_signals(
+        clip.path,
+        cfg,
+        infant_side=clip.meta.get("infant_side") or None,
+        hook=hook,
+        overlay_path=overlay,
+        decoder_threads=decoder_threads,
+    )
     return result.table, result.qc, result.notes
 
 
-def extract_clip(clip: ClipInput, out_dir: Path, cfg: Config, *, on_frame: FrameHook | None = None) -> dict:
+def extract_clip(
+    clip: ClipInput, out_dir: Path, cfg: Config, *, hook: ProgressHook | None = None, decoder_threads: int = 0
+) -> dict:
     """Process one clip into `out_dir/clips/<clip_id>/`. Returns its QC row; never raises
-    for a bad input file (the row says `failed` and why)."""
+    for a bad input file (the row says `failed` and why). decoder_threads: FFmpeg threads
+    when cfg.video.decoder_threads is 0 (auto); 0 lets FFmpeg decide."""
     started = time.perf_counter()
     qc: dict = {"clip_id": clip.clip_id, "path": str(clip.path), "status": "ok", "error": "", "warnings": ""}
     notes: list[str] = []
     features: dict = {}
+    segments = None
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", MediaWarning)
             info = probe(clip.path)
-            qc.update(duration_s=info.duration_s, has_video=info.video is not None, has_audio=info.audio is not None)
+            qc.update(
+                duration_s=info.duration_s, has_video=info.video is not None, has_audio=info.audio is not None
+            )
             clip_dir = out_dir / "clips" / clip.clip_id
             if info.video is not None:
-                table, video_qc, video_notes = _video_table(clip, clip_dir, cfg, on_frame)
+                table, video_qc, video_notes = _video_table(clip, clip_dir, cfg, hook, decoder_threads)
                 qc.update(video_qc)
                 notes.extend(video_notes)
                 span = table.t_s.iloc[-1] - table.t_s.iloc[0] if len(table) > 1 else 0.0
@@ -78,20 +97,30 @@ def extract_clip(clip: ClipInput, out_dir: Path, cfg: Config, *, on_frame: Frame
                 write_parquet(clip_dir / "frames.parquet", table)
             if info.audio is not None:
                 video = table if info.video is not None else None
-                audio_qc, features, audio_notes = _audio_qc(clip.path, cfg, clip_dir=clip_dir, clip_id=clip.clip_id, video=video)
+                audio_qc, features, audio_notes, segments = _audio_qc(
+                    clip.path, cfg, clip_dir=clip_dir, clip_id=clip.clip_id, video=video
+                )
                 qc.update(audio_qc)
                 notes.extend(audio_notes)
             else:
                 notes.append("no audio stream: audio features will be missing")
             notes.extend(str(w.message) for w in caught if issubclass(w.category, MediaWarning))
-            from extract.features.registry import clip_features
-
-            seg_path = clip_dir / "segments.csv"
-            segments = pd.read_csv(seg_path) if info.audio is not None and seg_path.exists() else None
-            video_features, feature_notes = clip_features(table if info.video is not None else None, cfg, segments=segments)
-            features = {**features, **video_features}
+            bundle = ClipBundle(
+                frames=table if info.video is not None else None,
+                segments=segments,
+                audio_features=features,
+                qc=qc,
+            )
+            features, feature_notes = compute_features(bundle, cfg)
             qc["feature_notes"] = "; ".join(feature_notes)
-            write_json(clip_dir / "features.json", {"clip_id": clip.clip_id, "features": features, "provenance": provenance(cfg, input_path=clip.path)})
+            write_json(
+                clip_dir / "features.json",
+                {
+                    "clip_id": clip.clip_id,
+                    "features": features,
+                    "provenance": provenance(cfg, input_path=clip.path),
+                },
+            )
     except MediaError as exc:
         qc.update(status="failed", error=str(exc))
         log.warning("%s failed: %s", clip.clip_id, exc)

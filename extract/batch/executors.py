@@ -10,7 +10,9 @@ from __future__ import annotations
 import logging
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, wait
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, NamedTuple
+
+from extract.progress import ProgressHook
 
 log = logging.getLogger(__name__)
 
@@ -24,13 +26,31 @@ WORKER_ENV = {
     "TF_NUM_INTEROP_THREADS": "1",
 }
 
-ResultHook = Callable[[Any, Any, str | None], None]  # (item, result or None, crash message or None)
+
+class TaskOutcome(NamedTuple):
+    """The artifact of a "task" progress step: the item, its result (None if it crashed) and the crash
+    message."""
+
+    item: Any
+    result: Any
+    crash: str | None
+
+
+class _Reporter:
+    """Calls `hook("task", TaskOutcome(...), completed=k, total=n)` once per finished item."""
+
+    def __init__(self, hook: ProgressHook, total: int | None):
+        self.hook, self.total, self.completed = hook, total, 0
+
+    def __call__(self, item, result, crash: str | None) -> None:
+        self.completed += 1
+        self.hook("task", TaskOutcome(item, result, crash), completed=self.completed, total=self.total)
 
 
 def _init_worker() -> None:
     import cv2
 
-    from extract.video.native_quiet import filter_stderr_chatter
+    from extract.batch.native_quiet import filter_stderr_chatter
 
     cv2.setNumThreads(1)
     filter_stderr_chatter()
@@ -42,7 +62,9 @@ def _executor(width: int):
     return get_reusable_executor(max_workers=width, env=WORKER_ENV, initializer=_init_worker, timeout=60)
 
 
-def _drain(executor, task, queue: deque, width: int, on_result: ResultHook, alone: bool, suspects: deque) -> bool:
+def _drain(
+    executor, task, queue: deque, width: int, on_result: _Reporter, alone: bool, suspects: deque
+) -> bool:
     """Run items from `queue` with at most `width` in flight. Returns False once a worker
     died (the executor is then broken and must be replaced)."""
     from joblib.externals.loky.process_executor import BrokenProcessPool
@@ -72,10 +94,11 @@ def _drain(executor, task, queue: deque, width: int, on_result: ResultHook, alon
     return healthy
 
 
-def run_local(task: Callable, items: Iterable, *, jobs: int, on_result: ResultHook) -> None:
+def run_local(task: Callable, items: Iterable, *, jobs: int, on_result: ProgressHook) -> None:
     """Call `task(item)` for every item in `jobs` loky worker processes, reporting each
-    outcome through `on_result` as it arrives (in completion order)."""
+    outcome as it arrives (in completion order) as on_result("task", TaskOutcome, completed=, total=)."""
     pending, suspects = deque(items), deque()
+    on_result = _Reporter(on_result, len(pending))
     while pending or suspects:
         alone = bool(suspects)
         queue, width = (suspects, 1) if alone else (pending, max(1, jobs))
@@ -87,14 +110,19 @@ def _tagged(task: Callable, item):
     return item, task(item)
 
 
-def run_dask(task: Callable, items: Iterable, *, scheduler: str, on_result: ResultHook) -> None:
+def run_dask(task: Callable, items: Iterable, *, scheduler: str, on_result: ProgressHook) -> None:
     """The same tasks on a Dask cluster at `scheduler` (e.g. tcp://host:8786), through
-    joblib's Dask backend. Workers need dyadscope installed."""
+    joblib's Dask backend, reported like run_local's. Workers need dyadscope installed."""
+    items = list(items)
+    report = _Reporter(on_result, len(items))
     import joblib
     from distributed import Client
 
-    with Client(scheduler, timeout=30) as client, joblib.parallel_config(backend="dask", wait_for_workers_timeout=60):
+    with (
+        Client(scheduler, timeout=30) as client,
+        joblib.parallel_config(backend="dask", wait_for_workers_timeout=60),
+    ):
         log.info("dask cluster %s with %d workers", scheduler, len(client.scheduler_info()["workers"]))
         parallel = joblib.Parallel(n_jobs=-1, return_as="generator_unordered")
         for item, result in parallel(joblib.delayed(_tagged)(task, item) for item in items):
-            on_result(item, result, None)
+            report(item, result, None)

@@ -1,0 +1,175 @@
+"""Face detection stage: the faces of one analysis frame, in whole-frame normalised coordinates.
+
+Per layout region (the whole frame, or each half of a split screen) the full-range detector
+runs first; where it finds fewer faces than people, the short-range second pass looks in
+overlapping strips of the region, then in squares around established tracks no face covers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from extract.config import FacesConfig
+from extract.video.geometry import duplicates, layout_regions, strips
+
+RESCUE_MIN_HITS = (
+    5  # second-pass squares only around tracks seen in at least this many frames (not brief phantoms)
+)
+
+
+@dataclass(frozen=True)
+class FrameFaces:
+    """dets (n, 6): cx, cy, w, h, score, pass (0 main, 1 second), whole-frame normalised;
+    region (n,) the layout region each face was found in; regions: pixel (x0, y0, x1, y1) per region."""
+
+    dets: np.ndarray
+    region: np.ndarray
+    regions: list[tuple[int, int, int, int]]
+
+    @property
+    def split(self) -> bool:
+        return len(self.regions) > 1
+
+    def boxes_px(self, width: int, height: int) -> list[tuple[int, int, int, int]]:
+        return [
+            (
+                int(round((d[0] - d[2] / 2) * width)),
+                int(round((d[1] - d[3] / 2) * height)),
+                int(round((d[0] + d[2] / 2) * width)),
+                int(round((d[1] + d[3] / 2) * height)),
+            )
+            for d in self.dets
+        ]
+
+
+class FaceDetection:
+    """Both detection passes over one frame. Built from the `faces` section; `layout`
+    (roles.layout), `max_people` (tracking.max_people) and `gate_growth_fw`
+    (tracking.gate_growth_fw, how fast a missing track's rescue square widens) come from theirs."""
+
+    def __init__(
+        self,
+        cfg: FacesConfig,
+        *,
+        backend,
+        layout: str = "single",
+        max_people: int = 2,
+        gate_growth_fw: float = 0.15,
+    ):
+        self.cfg, self.backend = cfg, backend
+        self.layout, self.max_people, self.gate_growth_fw = layout, max_people, gate_growth_fw
+
+    @classmethod
+    def from_config(
+        cls, cfg: FacesConfig, *, backend, layout: str, max_people: int, gate_growth_fw: float
+    ) -> FaceDetection:
+        return cls(cfg, backend=backend, layout=layout, max_people=max_people, gate_growth_fw=gate_growth_fw)
+
+    def detect(self, image: np.ndarray, *, tracks: Sequence = ()) -> FrameFaces:
+        """image (H, W, 3) RGB uint8; tracks: the tracker's live tracks (for the rescue squares).
+
+        Split layouts: at most one face per half, and a second-pass face counts only when
+        confident (no tracks to continue)."""
+        h, w = image.shape[:2]
+        regions = layout_regions(width=w, height=h, layout=self.layout)
+        split = len(regions) > 1
+        per_region = [
+            self.detect_region(
+                image,
+                r,
+                keep=1 if split else self.cfg.max_faces,
+                need=1 if split else self.max_people,
+                tracks=tracks,
+            )
+            for r in regions
+        ]
+        if split:
+            per_region = [
+                d[(d[:, 5] == 0) | (d[:, 4] >= self.cfg.short_range_new_confidence)] for d in per_region
+            ]
+        dets = np.concatenate(per_region) if per_region else np.zeros((0, 6))
+        region = np.concatenate([np.full(len(d), k) for k, d in enumerate(per_region)]).astype(int)
+        return FrameFaces(dets=dets, region=region, regions=regions)
+
+    def detect_region(
+        self,
+        image: np.ndarray,
+        region: tuple[int, int, int, int],
+        *,
+        keep: int,
+        need: int,
+        tracks: Sequence = (),
+    ) -> np.ndarray:
+        """Face detections in `region` of the frame, in whole-frame normalised coordinates:
+        (n, 6) cx, cy, w, h, score, pass (0 main, 1 second), at most `keep`, narrower than
+        min_face_width dropped; the main detector's faces best first, then the second pass's.
+
+        Second pass, only where the main (full-range) detector finds fewer than `need` faces: the
+        short-range detector looks again in faces.short_range_strips overlapping strips of the
+        region (close, large or turned faces the full-range model misses), then in a square of
+        faces.rescue_side_fw face widths around each established track (seen in at least
+        RESCUE_MIN_HITS frames) that no face covers yet, where the face is large in the
+        detector's input. Faces not already there are added."""
+        dets = self._run_detector(self.backend.detect_faces, image, region, keep=keep)
+        dets = np.column_stack([dets, np.zeros(len(dets))])
+        close = getattr(self.backend, "detect_close_faces", None)
+        if len(dets) >= need or close is None:
+            return dets
+        looks = strips(region, self.cfg.short_range_strips) if self.cfg.short_range_strips else []
+        for look in looks + [None]:
+            if look is None:  # after the strips: the squares around uncovered tracks
+                looks_at_tracks = self.rescue_squares(image, region, dets, tracks)
+                if len(dets) >= need or not looks_at_tracks:
+                    break
+                extra = np.concatenate(
+                    [self._run_detector(close, image, sq, keep=1) for sq in looks_at_tracks]
+                )
+            else:
+                extra = self._run_detector(close, image, look, keep=keep)
+            for d in extra[np.argsort(-extra[:, 4], kind="stable")]:
+                if len(dets) < keep and not duplicates(d, dets):
+                    dets = np.vstack([dets, [*d, 1.0]])
+        return dets
+
+    def rescue_squares(
+        self, image: np.ndarray, region: tuple[int, int, int, int], dets: np.ndarray, tracks: Sequence
+    ) -> list:
+        """Pixel squares (x0, y0, x1, y1) inside `region` around established tracks no detection covers:
+        faces.rescue_side_fw face widths, widening by gate_growth_fw face widths on each side
+        per frame the track has been missing."""
+        if not self.cfg.rescue_side_fw:
+            return []
+        h, w = image.shape[:2]
+        rx0, ry0, rx1, ry1 = region
+        out = []
+        for tr in tracks:
+            if tr.hits < RESCUE_MIN_HITS or duplicates(np.r_[tr.box, 1.0], dets):
+                continue
+            cx, cy, fw = tr.box[0] * w, tr.box[1] * h, tr.box[2] * w
+            half = fw * (self.cfg.rescue_side_fw / 2 + self.gate_growth_fw * tr.missed)
+            x0, y0 = int(max(rx0, cx - half)), int(max(ry0, cy - half))
+            x1, y1 = int(min(rx1, cx + half)), int(min(ry1, cy + half))
+            if x1 - x0 >= 16 and y1 - y0 >= 16:
+                out.append((x0, y0, x1, y1))
+        return out
+
+    def _run_detector(
+        self, detect, image: np.ndarray, region: tuple[int, int, int, int], *, keep: int
+    ) -> np.ndarray:
+        h, w = image.shape[:2]
+        x0, y0, x1, y1 = region
+        whole = (x0, y0, x1, y1) == (0, 0, w, h)
+        dets = np.asarray(
+            detect(image if whole else np.ascontiguousarray(image[y0:y1, x0:x1])), float
+        ).reshape(-1, 5)
+        if not whole:
+            rw, rh = (x1 - x0) / w, (y1 - y0) / h
+            dets[:, 0] = x0 / w + dets[:, 0] * rw
+            dets[:, 1] = y0 / h + dets[:, 1] * rh
+            dets[:, 2] *= rw
+            dets[:, 3] *= rh
+        dets = dets[np.argsort(-dets[:, 4])][:keep]
+        return dets[dets[:, 2] >= self.cfg.min_face_width]

@@ -1,0 +1,181 @@
+"""Per-person measurement stage: for each tracked face of one frame, a smoothed square crop
+for the face mesh (face signals), the person's region for motion energy and, every
+pose.every_n_frames frames, a pose tracker (body signals). Only numbers are kept."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from extract.config import FacesConfig, MotionConfig, PoseConfig
+from extract.video.body_signals import L_SHOULDER, R_SHOULDER, body_measures
+from extract.video.detection import FrameFaces
+from extract.video.face_signals import OVERLAY_POINTS, eye_spacing_ratio, face_measures, landmark_speed
+from extract.video.geometry import person_region, square_crop, to_image
+from extract.video.motion import grey_small, motion_energy
+
+FRONTAL_YAW_DEG = 25.0  # face proportions (role cue) only from faces turned less than this
+
+
+class PersonMeasurement:
+    """State across frames: per-track crops and previous landmarks, model slots, the previous
+    small grey frame (motion), and the overlay landmarks when `keep_landmarks`."""
+
+    def __init__(
+        self,
+        faces: FacesConfig,
+        pose: PoseConfig,
+        motion: MotionConfig,
+        *,
+        backend,
+        keep_landmarks: bool = False,
+    ):
+        self.faces, self.pose_cfg, self.motion_cfg = faces, pose, motion
+        self.backend, self.keep_landmarks = backend, keep_landmarks
+        self.landmarks: dict = {}  # (frame, track) -> {'face': (k, 2), 'pose': (33, 3)} px
+        self._crop: dict[int, np.ndarray] = {}  # track -> smoothed (cx, cy, side) px
+        self._prev_lm: dict[int, tuple[int, float, np.ndarray]] = {}  # track -> (frame, t, landmarks)
+        self._slots: dict[int, int] = {}  # track -> model slot
+        self._prev_grey: np.ndarray | None = None
+
+    @classmethod
+    def from_config(
+        cls,
+        faces: FacesConfig,
+        pose: PoseConfig,
+        motion: MotionConfig,
+        *,
+        backend,
+        keep_landmarks: bool = False,
+    ) -> PersonMeasurement:
+        return cls(faces, pose, motion, backend=backend, keep_landmarks=keep_landmarks)
+
+    def measure(
+        self,
+        image: np.ndarray,
+        faces: FrameFaces,
+        assigned: dict[int, int],
+        live: set[int],
+        *,
+        index: int,
+        t_s: float,
+    ) -> list[dict]:
+        """One row per assigned face (detection j -> track), in `assigned` order: the detection
+        (frame, track, cx, cy, w, h, score, half) and its face, motion and (on pose frames) body measures.
+        live: the tracks still alive (others release their model slots)."""
+        h, w = image.shape[:2]
+        dets, split = faces.dets, faces.split
+        grey = grey_small(image, width=self.motion_cfg.width)
+        run_pose = self.pose_cfg.enabled and index % self.pose_cfg.every_n_frames == 0
+        rows = []
+        for j, track in assigned.items():
+            d = dets[j]
+            bounds = faces.regions[faces.region[j]]
+            partner = [] if split else [dets[k][0] for k in assigned if k != j]
+            partner_dx = float(np.sign(partner[0] - d[0])) if partner else 0.0
+            row = {
+                "frame": index,
+                "track": track,
+                "cx": d[0],
+                "cy": d[1],
+                "w": d[2],
+                "h": d[3],
+                "score": d[4],
+                "half": float(faces.region[j]) if split else np.nan,
+            }
+            row.update(self._face(image, d, track, live, index, t_s, bounds))
+            fw_px = d[2] * w
+            x0, y0, x1, y1 = person_region(
+                cx=d[0] * w,
+                cy=d[1] * h,
+                fw=fw_px,
+                width=w,
+                height=h,
+                half_width_fw=self.pose_cfg.region_half_width_fw,
+                above_fw=self.pose_cfg.region_above_fw,
+                below_fw=self.pose_cfg.region_below_fw,
+            )
+            x0, y0, x1, y1 = max(x0, bounds[0]), max(y0, bounds[1]), min(x1, bounds[2]), min(y1, bounds[3])
+            if partner:  # keep the region on this person's side of the midpoint between the two faces
+                mid = int(round((partner[0] + d[0]) / 2 * w))
+                x0, x1 = (x0, min(x1, mid)) if partner_dx > 0 else (max(x0, mid), x1)
+            row["motion_energy"] = motion_energy(
+                self._prev_grey,
+                grey,
+                region=(x0 / w, y0 / h, x1 / w, y1 / h),
+                threshold=self.motion_cfg.threshold,
+            )
+            if run_pose and x1 - x0 > 8 and y1 - y0 > 8:
+                row.update(self._body(image, (x0, y0, x1, y1), track, live, fw_px, partner_dx, index))
+            rows.append(row)
+        self._prev_grey = grey
+        return rows
+
+    def _slot(self, track_id: int, live: set[int]) -> int:
+        for t in [t for t in self._slots if t not in live]:
+            del self._slots[t]
+            self._crop.pop(t, None)
+            self._prev_lm.pop(t, None)
+        if track_id not in self._slots:
+            used = set(self._slots.values())
+            self._slots[track_id] = next(s for s in range(len(used) + 1) if s not in used)
+        return self._slots[track_id]
+
+    def _face(self, image, d, track, live, index, t_s, bounds) -> dict:
+        h, w = image.shape[:2]
+        target = np.array([d[0] * w, d[1] * h, self.faces.crop_scale * d[2] * w])
+        prev = self._crop.get(track)
+        a = self.faces.crop_smoothing
+        box = target if prev is None else a * prev + (1 - a) * target
+        self._crop[track] = box
+        bx0, by0, bx1, by1 = bounds  # crop from this camera's view only (edge pixels repeat past it)
+        crop, m = square_crop(
+            image[by0:by1, bx0:bx1], cx=box[0] - bx0, cy=box[1] - by0, side=box[2], out_px=self.faces.crop_px
+        )
+        m[:, 2] += (bx0, by0)
+        lm = self.backend.face_mesh(crop, slot=self._slot(track, live))
+        if lm is None:
+            self._prev_lm.pop(track, None)
+            return {"mesh_found": 0.0}
+        px = np.column_stack([to_image(lm, m), lm[:, 2] * box[2]])
+        out = {"mesh_found": 1.0, **face_measures(px)}
+        out["eye_ratio"] = eye_spacing_ratio(px) if abs(out["yaw_deg"]) <= FRONTAL_YAW_DEG else np.nan
+        prev_lm = self._prev_lm.get(track)
+        out["face_motion"] = (
+            landmark_speed(prev_lm[2], px, dt=t_s - prev_lm[1])
+            if prev_lm and prev_lm[0] == index - 1
+            else np.nan
+        )
+        self._prev_lm[track] = (index, t_s, px)
+        if self.keep_landmarks:
+            self.landmarks.setdefault((index, track), {})["face"] = px[OVERLAY_POINTS, :2].astype(np.float32)
+        return out
+
+    def _body(self, image, region, track, live, fw_px, partner_dx, index) -> dict:
+        x0, y0, x1, y1 = region
+        res = self.backend.pose(np.ascontiguousarray(image[y0:y1, x0:x1]), slot=self._slot(track, live))
+        if res is None:
+            return {"pose_found": 0.0}
+        img, world = res
+        img = img.copy()
+        img[:, 0] = img[:, 0] * (x1 - x0) + x0
+        img[:, 1] = img[:, 1] * (y1 - y0) + y0
+        h, w = image.shape[:2]
+        out = {
+            "pose_found": 1.0,
+            **body_measures(
+                img,
+                world,
+                width=w,
+                height=h,
+                face_width_px=fw_px,
+                partner_dx=partner_dx,
+                min_visibility=self.pose_cfg.min_visibility,
+            ),
+        }
+        if (
+            min(img[L_SHOULDER, 3], img[R_SHOULDER, 3]) >= self.pose_cfg.min_visibility
+        ):  # body size, a role cue
+            out["shoulder_w"] = float(np.hypot(*(img[L_SHOULDER, :2] - img[R_SHOULDER, :2]))) / w
+        if self.keep_landmarks:
+            self.landmarks.setdefault((index, track), {})["pose"] = img[:, [0, 1, 3]].astype(np.float32)
+        return out
