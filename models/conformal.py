@@ -46,7 +46,9 @@ def conformal_ranks(n: int, level: float) -> tuple[int, int]:
     return math.floor(alpha * (n + 1)), math.ceil((1 - alpha) * (n + 1))
 
 
-def cv_plus_interval(fold_pred: np.ndarray, fold_of: np.ndarray, residuals: np.ndarray, *, level: float) -> tuple[np.ndarray, np.ndarray]:
+def cv_plus_interval(
+    fold_pred: np.ndarray, fold_of: np.ndarray, residuals: np.ndarray, *, level: float
+) -> tuple[np.ndarray, np.ndarray]:
     """CV+ interval. fold_pred: (n_test, K) predictions of the K fold models; fold_of: (n,)
     fold of each training clip; residuals: (n,) out-of-fold y - prediction. Returns (lower, upper)."""
     n = len(residuals)
@@ -54,7 +56,7 @@ def cv_plus_interval(fold_pred: np.ndarray, fold_of: np.ndarray, residuals: np.n
     r = np.abs(residuals)
     lower, upper = [], []
     for start in range(0, len(fold_pred), CHUNK):
-        mu = fold_pred[start:start + CHUNK][:, fold_of]
+        mu = fold_pred[start : start + CHUNK][:, fold_of]
         lower.append(_order_stat(mu - r, k_lo))
         upper.append(_order_stat(mu + r, k_hi))
     return np.concatenate(lower) if lower else np.empty(0), np.concatenate(upper) if upper else np.empty(0)
@@ -70,21 +72,25 @@ def band_of(values: np.ndarray, band_upper: tuple[float, ...]) -> np.ndarray:
     return np.searchsorted(band_edges(band_upper), np.asarray(values, dtype=float), side="left")
 
 
-def band_probabilities(fold_pred: np.ndarray, fold_of: np.ndarray, residuals: np.ndarray, *, band_upper: tuple[float, ...]) -> np.ndarray:
+def band_probabilities(
+    fold_pred: np.ndarray, fold_of: np.ndarray, residuals: np.ndarray, *, band_upper: tuple[float, ...]
+) -> np.ndarray:
     """(n_test, n_bands) shares of the predictive distribution mu_{-k(i)}(x) + e_i in each band."""
     n_bands = len(band_upper)
     out = []
     for start in range(0, len(fold_pred), CHUNK):
-        samples = fold_pred[start:start + CHUNK][:, fold_of] + residuals
+        samples = fold_pred[start : start + CHUNK][:, fold_of] + residuals
         bands = band_of(samples, band_upper)
         out.append(np.stack([(bands == b).mean(axis=1) for b in range(n_bands)], axis=1))
     return np.concatenate(out) if out else np.empty((0, n_bands))
 
 
-def prob_at_most(fold_pred: np.ndarray, fold_of: np.ndarray, residuals: np.ndarray, *, threshold: float) -> np.ndarray:
+def prob_at_most(
+    fold_pred: np.ndarray, fold_of: np.ndarray, residuals: np.ndarray, *, threshold: float
+) -> np.ndarray:
     """P(rating <= threshold): share of the predictive distribution below threshold + 0.5."""
     out = []
     for start in range(0, len(fold_pred), CHUNK):
-        samples = fold_pred[start:start + CHUNK][:, fold_of] + residuals
+        samples = fold_pred[start : start + CHUNK][:, fold_of] + residuals
         out.append((samples <= threshold + 0.5).mean(axis=1))
     return np.concatenate(out) if out else np.empty(0)

@@ -20,8 +20,17 @@ from models.training import fold_splitter, refit_fixed
 METHOD = "nested CV+: each clip's interval from a CV+ fitted without its dyad, as screen serves new dyads"
 
 
-def nested_cv_plus(X: np.ndarray, y: np.ndarray, groups: np.ndarray, fold_of: np.ndarray, fold_models: list[Pipeline], *,
-                   n_folds: int, seed: int, level: float) -> tuple[np.ndarray, np.ndarray]:
+def nested_cv_plus(
+    X: np.ndarray,
+    y: np.ndarray,
+    groups: np.ndarray,
+    fold_of: np.ndarray,
+    fold_models: list[Pipeline],
+    *,
+    n_folds: int,
+    seed: int,
+    level: float,
+) -> tuple[np.ndarray, np.ndarray]:
     """(lower, upper), each (n,): the served CV+ interval of every training clip, computed
     without its outer fold's dyads. fold_of / fold_models: the outer folds of `nested_cv`."""
     lower, upper = np.full(len(y), np.nan), np.full(len(y), np.nan)
@@ -29,9 +38,13 @@ def nested_cv_plus(X: np.ndarray, y: np.ndarray, groups: np.ndarray, fold_of: np
         test, train = np.flatnonzero(fold_of == k), np.flatnonzero(fold_of != k)
         Xt, yt, gt = X[train], y[train], groups[train]
         inner_of, inner_oof, preds = np.full(len(train), -1), np.full(len(train), np.nan), []
-        for j, (fit_idx, out_idx) in enumerate(fold_splitter(n_folds, gt, split="grouped", seed=seed).split(Xt, yt, gt)):
+        for j, (fit_idx, out_idx) in enumerate(
+            fold_splitter(n_folds, gt, split="grouped", seed=seed).split(Xt, yt, gt)
+        ):
             inner = refit_fixed(model, Xt[fit_idx], yt[fit_idx])
             inner_oof[out_idx], inner_of[out_idx] = inner.predict(Xt[out_idx]), j
             preds.append(inner.predict(X[test]))
-        lower[test], upper[test] = cv_plus_interval(np.column_stack(preds), inner_of, yt - inner_oof, level=level)
+        lower[test], upper[test] = cv_plus_interval(
+            np.column_stack(preds), inner_of, yt - inner_oof, level=level
+        )
     return lower, upper

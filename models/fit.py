@@ -7,13 +7,14 @@ import pandas as pd
 from scipy import stats
 
 from extract.config import Config
+from extract.progress import ProgressHook
 from models.bundle import ModelBundle, versions
 from models.conformal import band_of
 from models.coverage import nested_cv_plus
 from models.dataset import Cohort, build_cohort
 from models.novelty import KnnNovelty
 from models.ratings import CARE_SCALES, RatingsError, clip_targets
-from models.training import Hook, train_target
+from models.training import train_target
 
 
 def check_models_config(mc) -> None:
@@ -30,7 +31,9 @@ def check_models_config(mc) -> None:
 def check_targets(targets: tuple[str, ...], ratings: pd.DataFrame) -> None:
     for target in targets:
         if target not in CARE_SCALES:
-            raise RatingsError(f"config models.targets: {target!r} is not a CARE-Index scale ({', '.join(CARE_SCALES)})")
+            raise RatingsError(
+                f"config models.targets: {target!r} is not a CARE-Index scale ({', '.join(CARE_SCALES)})"
+            )
         if target not in ratings.columns:
             raise RatingsError(f"ratings have no column {target!r} (config models.targets)")
 
@@ -42,8 +45,16 @@ def training_table(cohort: Cohort, results: dict, cfg) -> pd.DataFrame:
     meta = cohort.meta.reset_index().rename(columns={"index": "clip_id"})
     X = cohort.X.to_numpy(dtype=float)
     for target, model in results.items():
-        lower, upper = nested_cv_plus(X, cohort.y[target].to_numpy(dtype=float), cohort.groups, model.fold_of,
-                                      model.fold_models, n_folds=cfg.outer_folds, seed=cfg.seed, level=cfg.interval_level)
+        lower, upper = nested_cv_plus(
+            X,
+            cohort.y[target].to_numpy(dtype=float),
+            cohort.groups,
+            model.fold_of,
+            model.fold_models,
+            n_folds=cfg.outer_folds,
+            seed=cfg.seed,
+            level=cfg.interval_level,
+        )
         frame = meta.copy()
         frame["target"] = target
         frame["coded"] = cohort.y[target].to_numpy()
@@ -55,8 +66,15 @@ def training_table(cohort: Cohort, results: dict, cfg) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def train_bundle(features: pd.DataFrame, ratings: pd.DataFrame, cfg: Config, *, meta: pd.DataFrame | None = None,
-                 source: str = "features", hook: Hook | None = None) -> ModelBundle:
+def train_bundle(
+    features: pd.DataFrame,
+    ratings: pd.DataFrame,
+    cfg: Config,
+    *,
+    meta: pd.DataFrame | None = None,
+    source: str = "features",
+    hook: ProgressHook | None = None,
+) -> ModelBundle:
     """Nested dyad-grouped CV and final fit for every configured target.
 
     `ratings` is the per-(clip, coder) table from `load_ratings`; double-coded clips are
@@ -66,31 +84,59 @@ def train_bundle(features: pd.DataFrame, ratings: pd.DataFrame, cfg: Config, *, 
     targets = tuple(mc.targets)
     check_targets(targets, ratings)
     per_clip = clip_targets(ratings, targets)
-    cohort = build_cohort(features, per_clip, targets, meta=meta, covariates=tuple(mc.covariates), source=source)
+    cohort = build_cohort(
+        features, per_clip, targets, meta=meta, covariates=tuple(mc.covariates), source=source
+    )
     if len(np.unique(cohort.groups)) < 4:
-        raise RatingsError(f"only {len(np.unique(cohort.groups))} rated dyad(s); dyad-grouped validation needs at least 4")
+        raise RatingsError(
+            f"only {len(np.unique(cohort.groups))} rated dyad(s); dyad-grouped validation needs at least 4"
+        )
     results = {}
-    for target in targets:
+    for i, target in enumerate(targets):
         if hook:
-            hook(f"training {target} on {len(cohort.X)} clips of {len(np.unique(cohort.groups))} dyads")
+            n_dyads = len(np.unique(cohort.groups))
+            hook(
+                "training",
+                f"{target} on {len(cohort.X)} clips of {n_dyads} dyads",
+                completed=i,
+                total=len(targets),
+            )
         results[target] = train_target(cohort.X, cohort.y[target], cohort.groups, cfg=mc, hook=hook)
     raw_columns = [c for c in cohort.X.columns if not c.startswith("cov.")]
     novelty = KnnNovelty(n_neighbors=mc.novelty_neighbors, quantile=mc.novelty_quantile)
     novelty.fit(cohort.X[raw_columns], groups=cohort.groups)
     table = training_table(cohort, results, mc)
-    summary = {"n_clips": int(len(cohort.X)), "n_dyads": int(len(np.unique(cohort.groups))),
-               "n_features": len(raw_columns), "n_double_coded": int((per_clip.n_coders > 1).sum()),
-               "coder_aggregation": "mean over coders per clip", "split": "GroupKFold by dyad_id (nested)",
-               "novelty_threshold": novelty.threshold_, "targets": {}}
+    summary = {
+        "n_clips": int(len(cohort.X)),
+        "n_dyads": int(len(np.unique(cohort.groups))),
+        "n_features": len(raw_columns),
+        "n_double_coded": int((per_clip.n_coders > 1).sum()),
+        "coder_aggregation": "mean over coders per clip",
+        "split": "GroupKFold by dyad_id (nested)",
+        "novelty_threshold": novelty.threshold_,
+        "targets": {},
+    }
     for target, model in results.items():
         rows = table[table.target == target]
         r = stats.pearsonr(rows.coded, rows.predicted)[0] if rows.predicted.std() > 0 else float("nan")
         summary["targets"][target] = {
-            "selected": model.selected, "outer_folds_selected": model.fold_selected,
-            "heldout_pearson_r": float(r), "heldout_mae": float(np.mean(np.abs(model.residuals))),
+            "selected": model.selected,
+            "outer_folds_selected": model.fold_selected,
+            "heldout_pearson_r": float(r),
+            "heldout_mae": float(np.mean(np.abs(model.residuals))),
             "heldout_coverage": float(((rows.coded >= rows.lower) & (rows.coded <= rows.upper)).mean()),
-            "heldout_band_agreement": float((band_of(rows.coded, mc.band_upper) == band_of(rows.predicted, mc.band_upper)).mean()),
+            "heldout_band_agreement": float(
+                (band_of(rows.coded, mc.band_upper) == band_of(rows.predicted, mc.band_upper)).mean()
+            ),
         }
-    return ModelBundle(feature_columns=raw_columns, covariates=tuple(mc.covariates), covariate_levels=cohort.covariate_levels,
-                       config=mc.model_dump(mode="json"), targets=results, novelty=novelty, training=table,
-                       summary=summary, versions=versions())
+    return ModelBundle(
+        feature_columns=raw_columns,
+        covariates=tuple(mc.covariates),
+        covariate_levels=cohort.covariate_levels,
+        config=mc.model_dump(mode="json"),
+        targets=results,
+        novelty=novelty,
+        training=table,
+        summary=summary,
+        versions=versions(),
+    )

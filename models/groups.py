@@ -18,7 +18,12 @@ from scipy import stats
 
 def _chi2(table: pd.DataFrame) -> tuple[float, float]:
     counts = table.to_numpy()
-    if counts.shape[0] < 2 or counts.shape[1] < 2 or (counts.sum(axis=0) == 0).any() or (counts.sum(axis=1) == 0).any():
+    if (
+        counts.shape[0] < 2
+        or counts.shape[1] < 2
+        or (counts.sum(axis=0) == 0).any()
+        or (counts.sum(axis=1) == 0).any()
+    ):
         return float("nan"), float("nan")
     chi2, p, _, _ = stats.chi2_contingency(counts)
     return float(chi2), float(p)
@@ -43,8 +48,12 @@ def per_dyad(rows: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     if "dyad_id" not in rows.columns or rows.dyad_id.isna().any():
         return rows.assign(n_clips=1), CLIP_UNIT
     keys = ["dyad_id", "group", "timepoint"]
-    units = rows.groupby(keys, sort=False).agg(clip_id=("clip_id", "first"), n_clips=("clip_id", "size"),
-                                               coded=("coded", "mean"), predicted=("predicted", "mean"))
+    units = rows.groupby(keys, sort=False).agg(
+        clip_id=("clip_id", "first"),
+        n_clips=("clip_id", "size"),
+        coded=("coded", "mean"),
+        predicted=("predicted", "mean"),
+    )
     return units.reset_index(), DYAD_UNIT
 
 
@@ -59,7 +68,14 @@ def _paired_change(part: pd.DataFrame, first: str, last: str) -> dict:
         if first not in pivot or last not in pivot:
             return {}
         left, entered, p = mcnemar_exact(pivot[first].to_numpy(bool), pivot[last].to_numpy(bool))
-        out.update({"n_paired_dyads": len(pivot), f"{source}_left": left, f"{source}_entered": entered, f"{source}_mcnemar_p": p})
+        out.update(
+            {
+                "n_paired_dyads": len(pivot),
+                f"{source}_left": left,
+                f"{source}_entered": entered,
+                f"{source}_mcnemar_p": p,
+            }
+        )
     return out
 
 
@@ -73,13 +89,23 @@ def group_comparison(rows: pd.DataFrame, *, threshold: float, alpha: float = 0.0
     rows, unit = per_dyad(rows)
     rows["coded_low"] = rows.coded <= threshold + 0.5
     rows["predicted_low"] = rows.predicted <= threshold + 0.5
-    shares = rows.groupby(["timepoint", "group"], sort=True).agg(
-        n=("clip_id", "size"), n_clips=("n_clips", "sum"), coded_share=("coded_low", "mean"), predicted_share=("predicted_low", "mean")).reset_index()
+    shares = (
+        rows.groupby(["timepoint", "group"], sort=True)
+        .agg(
+            n=("clip_id", "size"),
+            n_clips=("n_clips", "sum"),
+            coded_share=("coded_low", "mean"),
+            predicted_share=("predicted_low", "mean"),
+        )
+        .reset_index()
+    )
     tests = []
     for tp, part in rows.groupby("timepoint", sort=True):
         entry = {"timepoint": tp}
         for source in ("coded", "predicted"):
-            table = pd.crosstab(part.group, part[f"{source}_low"]).reindex(columns=[False, True], fill_value=0)
+            table = pd.crosstab(part.group, part[f"{source}_low"]).reindex(
+                columns=[False, True], fill_value=0
+            )
             entry[f"{source}_chi2"], entry[f"{source}_p"] = _chi2(table)
         tests.append(entry)
     tests = pd.DataFrame(tests)
@@ -90,10 +116,16 @@ def group_comparison(rows: pd.DataFrame, *, threshold: float, alpha: float = 0.0
         for group, part in shares.groupby("group"):
             a, b = part[part.timepoint == first], part[part.timepoint == last]
             if len(a) and len(b):
-                changes.append({"group": group, "from": first, "to": last,
-                                "coded_change": float(b.coded_share.iloc[0] - a.coded_share.iloc[0]),
-                                "predicted_change": float(b.predicted_share.iloc[0] - a.predicted_share.iloc[0]),
-                                **_paired_change(rows[rows.group == group], first, last)})
+                changes.append(
+                    {
+                        "group": group,
+                        "from": first,
+                        "to": last,
+                        "coded_change": float(b.coded_share.iloc[0] - a.coded_share.iloc[0]),
+                        "predicted_change": float(b.predicted_share.iloc[0] - a.predicted_share.iloc[0]),
+                        **_paired_change(rows[rows.group == group], first, last),
+                    }
+                )
     changes = pd.DataFrame(changes)
     same = []
     for t in tests.itertuples():
@@ -103,7 +135,19 @@ def group_comparison(rows: pd.DataFrame, *, threshold: float, alpha: float = 0.0
         order_coded = list(part.sort_values("coded_share").group)
         order_pred = list(part.sort_values("predicted_share").group)
         same.append(coded_sig == pred_sig and (order_coded[-1] == order_pred[-1]))
-    verdict = ("yes: at every timepoint the proxy gives the same significance (p < %.2f) and the same group with the most dyads in the intervention range" % alpha
-               if all(same) else "no: at some timepoint the proxy differs from the coders in significance or in which group has the most dyads in the intervention range")
-    return {"available": True, "shares": shares, "tests": tests, "changes": changes, "same_conclusion": bool(all(same)), "verdict": verdict,
-            "unit": unit}
+    verdict = (
+        f"yes: at every timepoint the proxy gives the same significance (p < {alpha:.2f}) and the same group "
+        "with the most dyads in the intervention range"
+        if all(same)
+        else "no: at some timepoint the proxy differs from the coders in significance or in which group "
+        "has the most dyads in the intervention range"
+    )
+    return {
+        "available": True,
+        "shares": shares,
+        "tests": tests,
+        "changes": changes,
+        "same_conclusion": bool(all(same)),
+        "verdict": verdict,
+        "unit": unit,
+    }

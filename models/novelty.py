@@ -50,9 +50,9 @@ class KnnNovelty(BaseEstimator):
         """Mean distance of each clip to its k nearest clips of other dyads, / sqrt(n_features)."""
         out = []
         for start in range(0, len(Z), chunk):
-            block = Z[start:start + chunk]
+            block = Z[start : start + chunk]
             dist = euclidean_distances(block, Z)
-            dist[groups[start:start + chunk, None] == groups[None, :]] = np.inf
+            dist[groups[start : start + chunk, None] == groups[None, :]] = np.inf
             out.append(np.partition(dist, k - 1, axis=1)[:, :k].mean(axis=1))
         return np.concatenate(out) / np.sqrt(Z.shape[1]) if out else np.empty(0)
 
@@ -64,6 +64,6 @@ class KnnNovelty(BaseEstimator):
         Z = self._z(X)
         out = []
         for start in range(0, len(Z), 2000):
-            dist, _ = self.index_.kneighbors(Z[start:start + 2000], n_neighbors=self.k_)
+            dist, _ = self.index_.kneighbors(Z[start : start + 2000], n_neighbors=self.k_)
             out.append(dist.mean(axis=1) / np.sqrt(Z.shape[1]))
         return np.concatenate(out) if out else np.empty(0)

@@ -13,20 +13,25 @@ from models import plots
 from models.bundle import ModelBundle
 
 CSS = """body{font-family:sans-serif;max-width:1100px;margin:1em auto;color:#222}
-table{border-collapse:collapse;font-size:13px;margin:.5em 0}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}
+table{border-collapse:collapse;font-size:13px;margin:.5em 0}
+td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}
 th{background:#eee}h2{border-bottom:2px solid #446;margin-top:1.5em}.figs img{margin:4px;vertical-align:top}
 .note{color:#555;font-size:13px}"""
 
-TEMPLATE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>dyadscope report</title><style>{{ css }}</style></head>
+TEMPLATE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>dyadscope report</title>
+<style>{{ css }}</style></head>
 <body><h1>dyadscope: CARE-Index proxy report</h1>
 <p class="note">Every figure below is dyad-held-out: {{ split }}. Coders' double codes are averaged per clip.
 Training: {{ summary.n_clips }} clips of {{ summary.n_dyads }} dyads, {{ summary.n_features }} features.</p>
 {% for t in targets %}<h2>{{ t.name }}</h2>
 <p>Selected model: {{ t.selected }}</p>
 {{ t.stats|safe }}
-<div class="figs">{% for title, img in t.figures %}<figure style="display:inline-block"><img alt="{{ title }}" src="data:image/png;base64,{{ img }}"><figcaption>{{ title }}</figcaption></figure>{% endfor %}</div>
+<div class="figs">{% for title, img in t.figures %}<figure style="display:inline-block">
+<img alt="{{ title }}" src="data:image/png;base64,{{ img }}"><figcaption>{{ title }}</figcaption></figure>
+{% endfor %}</div>
 <h3>Band confusion (rows coded, columns predicted)</h3>{{ t.confusion|safe }}
-{% if t.importance %}<h3>Permutation importance by CARE-Index aspect (increase in MAE)</h3>{{ t.importance|safe }}{% endif %}
+{% if t.importance %}<h3>Permutation importance by CARE-Index aspect (increase in MAE)</h3>
+{{ t.importance|safe }}{% endif %}
 {% if t.curve %}<h3>Learning curve</h3>{{ t.curve|safe }}{% endif %}
 {% if t.coders %}<h3>Inter-coder agreement (double-coded clips)</h3>{{ t.coders|safe }}{% endif %}
 {% endfor %}
@@ -47,15 +52,19 @@ def _stats_table(stats: dict) -> str:
     return _table(pd.DataFrame({"statistic": keys, "value": [stats[k] for k in keys]}))
 
 
-def render_report(bundle: ModelBundle, validation: dict, *, queue: pd.DataFrame | None = None, groups: dict | None = None) -> str:
+def render_report(
+    bundle: ModelBundle, validation: dict, *, queue: pd.DataFrame | None = None, groups: dict | None = None
+) -> str:
     cfg = bundle.config
     targets = []
     for name, entry in validation.items():
         rows = bundle.training[bundle.training.target == name]
         stats = entry["stats"]
         figures = [
-            ("predicted vs coded, with 90% intervals".replace("90%", f"{cfg['interval_level']:.0%}"),
-             plots.predicted_vs_coded(rows, target=name, lo=cfg["score_min"], hi=cfg["score_max"])),
+            (
+                "predicted vs coded, with 90% intervals".replace("90%", f"{cfg['interval_level']:.0%}"),
+                plots.predicted_vs_coded(rows, target=name, lo=cfg["score_min"], hi=cfg["score_max"]),
+            ),
             ("Bland-Altman", plots.bland_altman_plot(rows, stats)),
             ("interval calibration", plots.calibration_plot(rows, nominal=cfg["interval_level"])),
             ("band confusion", plots.confusion_plot(entry["confusion"])),
@@ -66,22 +75,38 @@ def render_report(bundle: ModelBundle, validation: dict, *, queue: pd.DataFrame 
         if {"dyad_id", "timepoint"} <= set(rows.columns) and rows.timepoint.notna().any():
             figures.append(("per-dyad trajectories", plots.trajectories_plot(rows)))
         coders = entry.get("coders")
-        targets.append({
-            "name": name, "selected": bundle.targets[name].selected, "stats": _stats_table(stats), "figures": figures,
-            "confusion": _table(entry["confusion"], index=True),
-            "importance": _table(entry["importance"]) if "importance" in entry else "",
-            "curve": _table(entry["learning_curve"]) if "learning_curve" in entry else "",
-            "coders": _stats_table(coders) if coders and len(coders) > 1 else "",
-        })
+        targets.append(
+            {
+                "name": name,
+                "selected": bundle.targets[name].selected,
+                "stats": _stats_table(stats),
+                "figures": figures,
+                "confusion": _table(entry["confusion"], index=True),
+                "importance": _table(entry["importance"]) if "importance" in entry else "",
+                "curve": _table(entry["learning_curve"]) if "learning_curve" in entry else "",
+                "coders": _stats_table(coders) if coders and len(coders) > 1 else "",
+            }
+        )
     group_html = None
     if groups and groups.get("available"):
-        group_html = {"verdict": html.escape(groups["verdict"]), "unit": groups.get("unit", ""), "shares": _table(groups["shares"]),
-                      "tests": _table(groups["tests"]), "changes": _table(groups["changes"]) if len(groups["changes"]) else ""}
+        group_html = {
+            "verdict": html.escape(groups["verdict"]),
+            "unit": groups.get("unit", ""),
+            "shares": _table(groups["shares"]),
+            "tests": _table(groups["tests"]),
+            "changes": _table(groups["changes"]) if len(groups["changes"]) else "",
+        }
     env = Environment(autoescape=True)
     return env.from_string(TEMPLATE).render(
-        css=CSS, split=next(iter(validation.values()))["stats"]["split"] if validation else "", summary=bundle.summary,
-        targets=targets, groups=group_html, review_target=cfg["review_target"],
-        queue=_table(queue) if queue is not None else None, queue_n=0 if queue is None else len(queue))
+        css=CSS,
+        split=next(iter(validation.values()))["stats"]["split"] if validation else "",
+        summary=bundle.summary,
+        targets=targets,
+        groups=group_html,
+        review_target=cfg["review_target"],
+        queue=_table(queue) if queue is not None else None,
+        queue_n=0 if queue is None else len(queue),
+    )
 
 
 def write_report(path: str | Path, text: str) -> None:

@@ -29,17 +29,27 @@ def read_meta_tables(*paths: Path | None) -> pd.DataFrame | None:
     return meta
 
 
-def train(features_path: Path, ratings_path: Path, model_path: Path, *, cfg, meta=None, hook=None) -> tuple[ModelBundle, str]:
+def train(
+    features_path: Path, ratings_path: Path, model_path: Path, *, cfg, meta=None, hook=None
+) -> tuple[ModelBundle, str]:
     """Fit the bundle and save it with its SHA-256 sidecar. Returns (bundle, digest)."""
     mc = cfg.models
-    ratings = load_ratings(ratings_path, targets=tuple(mc.targets), score_min=mc.score_min, score_max=mc.score_max)
-    bundle = train_bundle(read_features(features_path), ratings, cfg, meta=meta, source=str(features_path), hook=hook)
+    ratings = load_ratings(
+        ratings_path, targets=tuple(mc.targets), score_min=mc.score_min, score_max=mc.score_max
+    )
+    bundle = train_bundle(
+        read_features(features_path), ratings, cfg, meta=meta, source=str(features_path), hook=hook
+    )
     return bundle, save_bundle(bundle, model_path)
 
 
-def predict(model_path: Path, features_path: Path, out_path: Path, *, manifest_path: Path | None = None) -> pd.DataFrame:
+def predict(
+    model_path: Path, features_path: Path, out_path: Path, *, manifest_path: Path | None = None
+) -> pd.DataFrame:
     bundle = load_bundle(model_path)
-    predictions = screening.predict(bundle, read_features(features_path), read_meta(manifest_path), source=str(features_path))
+    predictions = screening.predict(
+        bundle, read_features(features_path), read_meta(manifest_path), source=str(features_path)
+    )
     write_csv(out_path, predictions)
     return predictions
 
@@ -49,7 +59,9 @@ def screen(model_path: Path, features_path: Path, out: Path, *, qc_path=None, ma
     bundle = load_bundle(model_path)
     qc = read_meta(qc_path)
     meta = read_meta(manifest_path) if manifest_path else qc
-    predictions, queue = screening.screen(bundle, read_features(features_path), qc=qc, meta=meta, source=str(features_path))
+    predictions, queue = screening.screen(
+        bundle, read_features(features_path), qc=qc, meta=meta, source=str(features_path)
+    )
     ordered = PREDICTION_COLUMNS + [c for c in predictions.columns if c not in PREDICTION_COLUMNS]
     write_csv(Path(out) / "predictions.csv", predictions[ordered])
     write_csv(Path(out) / "review_queue.csv", queue[["clip_id", "priority", "reasons", "score"]])
@@ -66,14 +78,25 @@ def validation_results(model_path: Path, features_path: Path | None, ratings_pat
     if features_path is not None:
         features = read_features(features_path)
         clips = list(dict.fromkeys(bundle.training.clip_id))
-        training_meta = meta if meta is not None else bundle.training.drop_duplicates("clip_id").set_index("clip_id")
+        training_meta = (
+            meta if meta is not None else bundle.training.drop_duplicates("clip_id").set_index("clip_id")
+        )
         X = screening.design_matrix(bundle, features.loc[clips], training_meta, source=str(features_path))
     if ratings_path is not None:
-        ratings = load_ratings(ratings_path, targets=tuple(bundle.targets), score_min=cfg["score_min"], score_max=cfg["score_max"])
+        ratings = load_ratings(
+            ratings_path,
+            targets=tuple(bundle.targets),
+            score_min=cfg["score_min"],
+            score_max=cfg["score_max"],
+        )
     results = validation.validate(bundle, X=X, ratings=ratings)
     review = cfg["review_target"] if cfg["review_target"] in bundle.targets else next(iter(bundle.targets))
     rows = bundle.training[bundle.training.target == review]
-    groups = group_comparison(rows, threshold=cfg["intervention_max"]) if {"group", "timepoint"} <= set(rows.columns) else None
+    groups = (
+        group_comparison(rows, threshold=cfg["intervention_max"])
+        if {"group", "timepoint"} <= set(rows.columns)
+        else None
+    )
     return bundle, results, groups
 
 
@@ -98,8 +121,16 @@ def validate(model_path: Path, out: Path, *, features_path=None, ratings_path=No
     return bundle, results, groups
 
 
-def report(model_path: Path, features_path: Path, out_path: Path, *, ratings_path=None, meta=None, queue_path=None,
-           qc_path=None) -> Path:
+def report(
+    model_path: Path,
+    features_path: Path,
+    out_path: Path,
+    *,
+    ratings_path=None,
+    meta=None,
+    queue_path=None,
+    qc_path=None,
+) -> Path:
     """The self-contained report.html (screens the clips first when no review queue is given)."""
     from models.report import render_report, write_report
 
@@ -111,7 +142,9 @@ def report(model_path: Path, features_path: Path, out_path: Path, *, ratings_pat
     return Path(out_path)
 
 
-def suggest(model_path: Path, features_path: Path, out_path: Path, *, qc_path=None, top: int = 0) -> pd.DataFrame:
+def suggest(
+    model_path: Path, features_path: Path, out_path: Path, *, qc_path=None, top: int = 0
+) -> pd.DataFrame:
     """Uncoded clips ranked by how much coding them would help (all of them; `top` limits the file)."""
     from models.suggest import suggest as rank
 
@@ -120,8 +153,15 @@ def suggest(model_path: Path, features_path: Path, out_path: Path, *, qc_path=No
     predictions, _ = screening.screen(bundle, read_features(features_path), qc=qc, source=str(features_path))
     novelty = predictions.drop_duplicates("clip_id").set_index("clip_id")["novelty"]
     dyad_of = qc["dyad_id"] if qc is not None and "dyad_id" in qc.columns else None
-    table = rank(predictions, novelty=novelty, coded_clips=set(bundle.training.clip_id), review_target=bundle.config["review_target"],
-                 novelty_threshold=bundle.novelty.threshold_, dyad_of=dyad_of, coded_dyads=set(bundle.training.dyad_id.astype(str)))
+    table = rank(
+        predictions,
+        novelty=novelty,
+        coded_clips=set(bundle.training.clip_id),
+        review_target=bundle.config["review_target"],
+        novelty_threshold=bundle.novelty.threshold_,
+        dyad_of=dyad_of,
+        coded_dyads=set(bundle.training.dyad_id.astype(str)),
+    )
     write_csv(out_path, table.head(top) if top else table)
     return table
 
@@ -135,7 +175,15 @@ def run_models(out: Path, ratings: Path, *, cfg, hook=None) -> tuple[ModelBundle
     model_path = out / "model" / "model.joblib"
     train(features_path, ratings, model_path, cfg=cfg, meta=qc, hook=hook)
     screen(model_path, features_path, out, qc_path=qc_path)
-    bundle, results, groups = validate(model_path, out / "validation", features_path=features_path, ratings_path=ratings,
-                                       meta=qc)
-    report(model_path, features_path, out / "report.html", ratings_path=ratings, meta=qc, queue_path=out / "review_queue.csv")
+    bundle, results, groups = validate(
+        model_path, out / "validation", features_path=features_path, ratings_path=ratings, meta=qc
+    )
+    report(
+        model_path,
+        features_path,
+        out / "report.html",
+        ratings_path=ratings,
+        meta=qc,
+        queue_path=out / "review_queue.csv",
+    )
     return bundle, results, groups

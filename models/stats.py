@@ -52,7 +52,9 @@ def bland_altman(coded: np.ndarray, predicted: np.ndarray) -> dict:
     return {"ba_bias": bias, "ba_loa_low": bias - 1.96 * sd, "ba_loa_high": bias + 1.96 * sd}
 
 
-def screening(coded_positive: np.ndarray, predicted_positive: np.ndarray, score: np.ndarray | None = None) -> dict:
+def screening(
+    coded_positive: np.ndarray, predicted_positive: np.ndarray, score: np.ndarray | None = None
+) -> dict:
     """Sensitivity, specificity, PPV, NPV of a binary screen (+ ROC AUC of `score`, higher = positive)."""
     t = np.asarray(coded_positive, bool)
     p = np.asarray(predicted_positive, bool)
@@ -62,8 +64,16 @@ def screening(coded_positive: np.ndarray, predicted_positive: np.ndarray, score:
     def ratio(a, b):
         return a / (a + b) if a + b else float("nan")
 
-    out = {"tp": tp, "fp": fp, "fn": fn, "tn": tn, "sensitivity": ratio(tp, fn), "specificity": ratio(tn, fp),
-           "ppv": ratio(tp, fp), "npv": ratio(tn, fn)}
+    out = {
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "tn": tn,
+        "sensitivity": ratio(tp, fn),
+        "specificity": ratio(tn, fp),
+        "ppv": ratio(tp, fp),
+        "npv": ratio(tn, fn),
+    }
     if score is not None:
         out["roc_auc"] = float(roc_auc_score(t, score)) if 0 < t.sum() < len(t) else float("nan")
     return out
@@ -84,22 +94,32 @@ def band_confusion(coded_band: np.ndarray, predicted_band: np.ndarray, n_bands: 
 
 def correlations(coded: np.ndarray, predicted: np.ndarray) -> dict:
     if np.std(predicted) == 0 or np.std(coded) == 0:
-        return {"pearson_r": float("nan"), "pearson_p": float("nan"), "spearman_r": float("nan"), "spearman_p": float("nan")}
+        return {
+            "pearson_r": float("nan"),
+            "pearson_p": float("nan"),
+            "spearman_r": float("nan"),
+            "spearman_p": float("nan"),
+        }
     pr = stats.pearsonr(coded, predicted)
     sr = stats.spearmanr(coded, predicted)
-    return {"pearson_r": float(pr[0]), "pearson_p": float(pr[1]), "spearman_r": float(sr[0]), "spearman_p": float(sr[1])}
+    return {
+        "pearson_r": float(pr[0]),
+        "pearson_p": float(pr[1]),
+        "spearman_r": float(sr[0]),
+        "spearman_p": float(sr[1]),
+    }
 
 
 def errors(coded: np.ndarray, predicted: np.ndarray) -> dict:
     diff = np.asarray(predicted, float) - np.asarray(coded, float)
-    return {"mae": float(np.abs(diff).mean()), "rmse": float(np.sqrt((diff ** 2).mean()))}
+    return {"mae": float(np.abs(diff).mean()), "rmse": float(np.sqrt((diff**2).mean()))}
 
 
 def _pearson(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Pearson r of each row of x (m, n) with y (n,), one formula for observed and permuted data."""
     xc = x - x.mean(axis=-1, keepdims=True)
     yc = y - y.mean()
-    return (xc @ yc) / np.sqrt((xc ** 2).sum(axis=-1) * (yc ** 2).sum())
+    return (xc @ yc) / np.sqrt((xc**2).sum(axis=-1) * (yc**2).sum())
 
 
 def _size_classes(groups: np.ndarray) -> list[list[list[int]]]:
@@ -116,8 +136,8 @@ def _size_classes(groups: np.ndarray) -> list[list[list[int]]]:
 def _relabel(coded: np.ndarray, classes: list, orders) -> np.ndarray:
     """coded with every size class's dyads reassigned by its order (one order per class)."""
     shuffled = np.empty_like(coded)
-    for blocks, order in zip(classes, orders):
-        for src, dst in zip(blocks, [blocks[j] for j in order]):
+    for blocks, order in zip(classes, orders, strict=False):
+        for src, dst in zip(blocks, [blocks[j] for j in order], strict=False):
             shuffled[dst] = coded[src]
     return shuffled
 
@@ -134,7 +154,9 @@ def _count_reaching(orders, coded, predicted, classes, reference: float, *, chun
 PERM_TOL = 1e-9  # permuted r this close to the observed r counts as reaching it
 
 
-def dyad_permutation_test(coded: np.ndarray, predicted: np.ndarray, groups: np.ndarray, *, n_permutations: int, seed: int) -> dict:
+def dyad_permutation_test(
+    coded: np.ndarray, predicted: np.ndarray, groups: np.ndarray, *, n_permutations: int, seed: int
+) -> dict:
     """Is held-out Pearson r above chance? Whole dyads' coded ratings are shuffled among dyads
     with the same number of clips (clips of a dyad are not independent).
 
@@ -146,8 +168,13 @@ def dyad_permutation_test(coded: np.ndarray, predicted: np.ndarray, groups: np.n
     observed = correlations(coded, predicted)["pearson_r"]
     classes = _size_classes(np.asarray(groups))
     distinct = math.prod(math.factorial(len(c)) for c in classes)
-    out = {"perm_r": observed, "perm_p": float("nan"), "perm_n": 0, "perm_distinct": float(min(distinct, 1e300)),
-           "perm_exact": False}
+    out = {
+        "perm_r": observed,
+        "perm_p": float("nan"),
+        "perm_n": 0,
+        "perm_distinct": float(min(distinct, 1e300)),
+        "perm_exact": False,
+    }
     if n_permutations <= 0 or not np.isfinite(observed):
         return out
     reference = _pearson(coded[None, :], predicted)[0]

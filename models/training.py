@@ -3,14 +3,14 @@
 Outer GroupKFold(dyad_id) gives every clip a held-out prediction from a model that never
 saw its dyad; inside each outer training part, GridSearchCV with an inner GroupKFold picks
 the estimator, its hyper-parameters and the number of univariately selected features (the
-screening and selection are pipeline steps, so they are refit inside every fold). The outer fold models and residuals are kept for
-the conformal intervals; the final model is selected and refit the same way on all clips.
+screening and selection are pipeline steps, so they are refit inside every fold). The outer
+fold models and residuals are kept for the conformal intervals; the final model is selected
+and refit the same way on all clips.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -18,9 +18,8 @@ from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, GroupKFold, KFold
 from sklearn.pipeline import Pipeline
 
+from extract.progress import ProgressHook
 from models.estimators import base_pipeline, describe, param_grid
-
-Hook = Callable[[str], None]
 
 
 @dataclass
@@ -51,16 +50,36 @@ def fold_splitter(n_splits: int, groups: np.ndarray, *, split: str, seed: int):
     raise ValueError(f"split must be 'grouped' or 'random', not {split!r}")
 
 
-def select_and_fit(X: np.ndarray, y: np.ndarray, groups: np.ndarray, *, estimators: tuple[str, ...], inner_folds: int,
-                   seed: int, split: str = "grouped", select_k: tuple = ("all",), max_missing: float = 0.5) -> Pipeline:
+def select_and_fit(
+    X: np.ndarray,
+    y: np.ndarray,
+    groups: np.ndarray,
+    *,
+    estimators: tuple[str, ...],
+    inner_folds: int,
+    seed: int,
+    split: str = "grouped",
+    select_k: tuple = ("all",),
+    max_missing: float = 0.5,
+) -> Pipeline:
     """Grid search over the candidates (estimator x hyper-parameters x number of selected
     features) with an inner (grouped) CV; returns the refit best pipeline."""
     grid = param_grid(estimators, seed=seed, select_k=_distinct_k(select_k, X.shape[1]))
     n_candidates = sum(int(np.prod([len(v) for v in g.values()])) for g in grid)
     if n_candidates == 1:
-        return base_pipeline(max_missing=max_missing).set_params(**{k: v[0] for k, v in grid[0].items()}).fit(X, y)
-    search = GridSearchCV(base_pipeline(max_missing=max_missing), grid, scoring="neg_mean_absolute_error",
-                          cv=fold_splitter(inner_folds, groups, split=split, seed=seed + 1), n_jobs=1, refit=True)
+        return (
+            base_pipeline(max_missing=max_missing)
+            .set_params(**{k: v[0] for k, v in grid[0].items()})
+            .fit(X, y)
+        )
+    search = GridSearchCV(
+        base_pipeline(max_missing=max_missing),
+        grid,
+        scoring="neg_mean_absolute_error",
+        cv=fold_splitter(inner_folds, groups, split=split, seed=seed + 1),
+        n_jobs=1,
+        refit=True,
+    )
     search.fit(X, y, groups=groups if split == "grouped" else None)
     return search.best_estimator_
 
@@ -71,9 +90,20 @@ def _distinct_k(select_k: tuple, n_features: int) -> list:
     return sorted(set(ks)) + (["all"] if len(ks) < len(select_k) else [])
 
 
-def nested_cv(X: np.ndarray, y: np.ndarray, groups: np.ndarray, *, estimators: tuple[str, ...], outer_folds: int,
-              inner_folds: int, seed: int, split: str = "grouped", hook: Hook | None = None, select_k: tuple = ("all",),
-              max_missing: float = 0.5) -> tuple[np.ndarray, np.ndarray, list[Pipeline]]:
+def nested_cv(
+    X: np.ndarray,
+    y: np.ndarray,
+    groups: np.ndarray,
+    *,
+    estimators: tuple[str, ...],
+    outer_folds: int,
+    inner_folds: int,
+    seed: int,
+    split: str = "grouped",
+    hook: ProgressHook | None = None,
+    select_k: tuple = ("all",),
+    max_missing: float = 0.5,
+) -> tuple[np.ndarray, np.ndarray, list[Pipeline]]:
     """Held-out predictions. Returns (oof (n,), fold_of (n,), fold models).
 
     split='grouped' (always used by train/validate) holds out whole dyads; 'random' splits
@@ -83,26 +113,61 @@ def nested_cv(X: np.ndarray, y: np.ndarray, groups: np.ndarray, *, estimators: t
     models = []
     outer = fold_splitter(outer_folds, groups, split=split, seed=seed)
     for k, (train, test) in enumerate(outer.split(X, y, groups if split == "grouped" else None)):
-        model = select_and_fit(X[train], y[train], groups[train], estimators=estimators, inner_folds=inner_folds,
-                               seed=seed, split=split, select_k=select_k, max_missing=max_missing)
+        model = select_and_fit(
+            X[train],
+            y[train],
+            groups[train],
+            estimators=estimators,
+            inner_folds=inner_folds,
+            seed=seed,
+            split=split,
+            select_k=select_k,
+            max_missing=max_missing,
+        )
         oof[test] = model.predict(X[test])
         fold_of[test] = k
         models.append(model)
         if hook:
-            hook(f"outer fold {k + 1}: {describe(model)}")
+            hook("outer fold", describe(model), completed=k + 1, total=outer.get_n_splits())
     return oof, fold_of, models
 
 
-def train_target(X: pd.DataFrame, y: pd.Series, groups: np.ndarray, *, cfg, hook: Hook | None = None) -> TargetModel:
+def train_target(
+    X: pd.DataFrame, y: pd.Series, groups: np.ndarray, *, cfg, hook: ProgressHook | None = None
+) -> TargetModel:
     """Nested CV + final fit for one target with config `cfg` (ModelsConfig)."""
     Xv, yv = X.to_numpy(dtype=float), y.to_numpy(dtype=float)
     selection = {"select_k": tuple(cfg.select_k), "max_missing": cfg.max_missing_share}
-    oof, fold_of, fold_models = nested_cv(Xv, yv, groups, estimators=tuple(cfg.estimators), outer_folds=cfg.outer_folds,
-                                          inner_folds=cfg.inner_folds, seed=cfg.seed, hook=hook, **selection)
-    final = select_and_fit(Xv, yv, groups, estimators=tuple(cfg.estimators), inner_folds=cfg.inner_folds, seed=cfg.seed,
-                           **selection)
-    return TargetModel(target=str(y.name), final=final, fold_models=fold_models, fold_of=fold_of, oof=oof,
-                       residuals=yv - oof, selected=describe(final), fold_selected=[describe(m) for m in fold_models])
+    oof, fold_of, fold_models = nested_cv(
+        Xv,
+        yv,
+        groups,
+        estimators=tuple(cfg.estimators),
+        outer_folds=cfg.outer_folds,
+        inner_folds=cfg.inner_folds,
+        seed=cfg.seed,
+        hook=hook,
+        **selection,
+    )
+    final = select_and_fit(
+        Xv,
+        yv,
+        groups,
+        estimators=tuple(cfg.estimators),
+        inner_folds=cfg.inner_folds,
+        seed=cfg.seed,
+        **selection,
+    )
+    return TargetModel(
+        target=str(y.name),
+        final=final,
+        fold_models=fold_models,
+        fold_of=fold_of,
+        oof=oof,
+        residuals=yv - oof,
+        selected=describe(final),
+        fold_selected=[describe(m) for m in fold_models],
+    )
 
 
 def refit_fixed(model: Pipeline, X: np.ndarray, y: np.ndarray) -> Pipeline:

@@ -19,14 +19,30 @@ from models.bundle import ModelBundle
 from models.conformal import band_of
 from models.coverage import METHOD as COVERAGE_METHOD
 from models.ratings import coder_pairs
-from models.stats import (band_confusion, bland_altman, correlations, dyad_permutation_test, errors, icc,
-                          screening, weighted_kappa)
+from models.stats import (
+    band_confusion,
+    bland_altman,
+    correlations,
+    dyad_permutation_test,
+    errors,
+    icc,
+    screening,
+    weighted_kappa,
+)
 from models.training import select_and_fit
 
 SPLIT = "GroupKFold by dyad_id (nested; every clip predicted by a model that never saw its dyad)"
 
 
-def agreement(coded: np.ndarray, predicted: np.ndarray, lower: np.ndarray, upper: np.ndarray, groups: np.ndarray, *, cfg: dict) -> dict:
+def agreement(
+    coded: np.ndarray,
+    predicted: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    groups: np.ndarray,
+    *,
+    cfg: dict,
+) -> dict:
     """All agreement statistics for one target's held-out predictions."""
     coded, predicted = np.asarray(coded, float), np.asarray(predicted, float)
     upper_values = tuple(cfg["band_upper"])
@@ -44,12 +60,22 @@ def agreement(coded: np.ndarray, predicted: np.ndarray, lower: np.ndarray, upper
     out["coverage_method"] = COVERAGE_METHOD
     out["coverage_nominal"] = cfg["interval_level"]
     out["interval_width_mean"] = float(np.mean(upper - lower))
-    out.update(dyad_permutation_test(coded, predicted, groups, n_permutations=cfg["permutations"], seed=cfg["seed"]))
+    out.update(
+        dyad_permutation_test(coded, predicted, groups, n_permutations=cfg["permutations"], seed=cfg["seed"])
+    )
     return out
 
 
-def learning_curve(X: np.ndarray, y: np.ndarray, groups: np.ndarray, fold_of: np.ndarray, *, steps: int, seed: int,
-                   selection: dict) -> pd.DataFrame:
+def learning_curve(
+    X: np.ndarray,
+    y: np.ndarray,
+    groups: np.ndarray,
+    fold_of: np.ndarray,
+    *,
+    steps: int,
+    seed: int,
+    selection: dict,
+) -> pd.DataFrame:
     """Agreement vs number of coded dyads: in every outer fold, a random subset of the
     training dyads goes through the whole nested selection (`select_and_fit` with `selection`:
     estimators, inner_folds, select_k, max_missing) and the result is scored on the held-out
@@ -76,25 +102,49 @@ def learning_curve(X: np.ndarray, y: np.ndarray, groups: np.ndarray, fold_of: np
 
 def selection_settings(cfg: dict) -> dict:
     """The model-selection settings of a bundle's config, as `select_and_fit` takes them."""
-    return {"estimators": tuple(cfg["estimators"]), "inner_folds": cfg["inner_folds"], "select_k": tuple(cfg["select_k"]),
-            "max_missing": cfg["max_missing_share"]}
+    return {
+        "estimators": tuple(cfg["estimators"]),
+        "inner_folds": cfg["inner_folds"],
+        "select_k": tuple(cfg["select_k"]),
+        "max_missing": cfg["max_missing_share"],
+    }
 
 
-def aspect_importance(target_model, X: pd.DataFrame, y: np.ndarray, *, repeats: int, seed: int,
-                      mapping: Callable[[str], str | None] | None = None) -> pd.DataFrame:
+def aspect_importance(
+    target_model,
+    X: pd.DataFrame,
+    y: np.ndarray,
+    *,
+    repeats: int,
+    seed: int,
+    mapping: Callable[[str], str | None] | None = None,
+) -> pd.DataFrame:
     """Permutation importance (increase in MAE when a feature is shuffled) of each outer fold
     model on its held-out dyads, averaged over folds, then summed by CARE-Index aspect."""
     Xv = X.to_numpy(dtype=float)
     total = np.zeros(X.shape[1])
     for k, model in enumerate(target_model.fold_models):
         test = target_model.fold_of == k
-        result = permutation_importance(model, Xv[test], y[test], scoring="neg_mean_absolute_error", n_repeats=repeats,
-                                        random_state=seed, n_jobs=1)
+        result = permutation_importance(
+            model,
+            Xv[test],
+            y[test],
+            scoring="neg_mean_absolute_error",
+            n_repeats=repeats,
+            random_state=seed,
+            n_jobs=1,
+        )
         total += result.importances_mean
     total /= len(target_model.fold_models)
     aspect = aspect_mapper(mapping)
-    per_feature = pd.DataFrame({"feature": X.columns, "aspect": [aspect(c) for c in X.columns], "importance": total})
-    by_aspect = per_feature.groupby("aspect", as_index=False)["importance"].sum().sort_values("importance", ascending=False)
+    per_feature = pd.DataFrame(
+        {"feature": X.columns, "aspect": [aspect(c) for c in X.columns], "importance": total}
+    )
+    by_aspect = (
+        per_feature.groupby("aspect", as_index=False)["importance"]
+        .sum()
+        .sort_values("importance", ascending=False)
+    )
     return by_aspect.reset_index(drop=True)
 
 
@@ -111,8 +161,13 @@ def coder_agreement(ratings: pd.DataFrame, target: str) -> dict:
     return out
 
 
-def validate(bundle: ModelBundle, *, X: pd.DataFrame | None = None, ratings: pd.DataFrame | None = None,
-             mapping: Callable[[str], str | None] | None = None) -> dict:
+def validate(
+    bundle: ModelBundle,
+    *,
+    X: pd.DataFrame | None = None,
+    ratings: pd.DataFrame | None = None,
+    mapping: Callable[[str], str | None] | None = None,
+) -> dict:
     """Per target: statistics, band confusion, learning curve and aspect importance (the last
     two need the training design matrix `X` in training-clip order)."""
     cfg = bundle.config
@@ -120,17 +175,38 @@ def validate(bundle: ModelBundle, *, X: pd.DataFrame | None = None, ratings: pd.
     for target, model in bundle.targets.items():
         rows = bundle.training[bundle.training.target == target]
         groups = rows.dyad_id.astype(str).to_numpy()
-        entry = {"stats": agreement(rows.coded.to_numpy(), rows.predicted.to_numpy(), rows.lower.to_numpy(),
-                                    rows.upper.to_numpy(), groups, cfg=cfg)}
+        entry = {
+            "stats": agreement(
+                rows.coded.to_numpy(),
+                rows.predicted.to_numpy(),
+                rows.lower.to_numpy(),
+                rows.upper.to_numpy(),
+                groups,
+                cfg=cfg,
+            )
+        }
         upper_values = tuple(cfg["band_upper"])
-        entry["confusion"] = pd.DataFrame(band_confusion(band_of(rows.coded, upper_values), band_of(rows.predicted, upper_values),
-                                                         len(upper_values)), index=cfg["band_names"], columns=cfg["band_names"])
+        entry["confusion"] = pd.DataFrame(
+            band_confusion(
+                band_of(rows.coded, upper_values), band_of(rows.predicted, upper_values), len(upper_values)
+            ),
+            index=cfg["band_names"],
+            columns=cfg["band_names"],
+        )
         if X is not None:
             y = rows.coded.to_numpy()
-            entry["learning_curve"] = learning_curve(X.to_numpy(dtype=float), y, groups, model.fold_of,
-                                                     steps=cfg["learning_curve_steps"], seed=cfg["seed"],
-                                                     selection=selection_settings(cfg))
-            entry["importance"] = aspect_importance(model, X, y, repeats=cfg["importance_repeats"], seed=cfg["seed"], mapping=mapping)
+            entry["learning_curve"] = learning_curve(
+                X.to_numpy(dtype=float),
+                y,
+                groups,
+                model.fold_of,
+                steps=cfg["learning_curve_steps"],
+                seed=cfg["seed"],
+                selection=selection_settings(cfg),
+            )
+            entry["importance"] = aspect_importance(
+                model, X, y, repeats=cfg["importance_repeats"], seed=cfg["seed"], mapping=mapping
+            )
         if ratings is not None:
             entry["coders"] = coder_agreement(ratings, target)
         results[target] = entry

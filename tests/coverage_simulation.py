@@ -19,7 +19,13 @@ from models.coverage import nested_cv_plus
 from models.training import nested_cv
 
 LEVEL = 0.9
-SETTINGS = {"estimators": ("ridge",), "outer_folds": 5, "inner_folds": 3, "select_k": ("all",), "max_missing": 0.5}
+SETTINGS = {
+    "estimators": ("ridge",),
+    "outer_folds": 5,
+    "inner_folds": 3,
+    "select_k": ("all",),
+    "max_missing": 0.5,
+}
 
 
 def _dyads(rng, n_dyads: int, beta: np.ndarray):
@@ -42,18 +48,36 @@ def simulate(n_cohorts: int = 100, *, n_dyads: int = 60, seed: int = 0) -> pd.Da
         Xn, yn, _ = _dyads(rng, 300, beta)
         folds = np.column_stack([m.predict(Xn) for m in models])
         lower, upper = cv_plus_interval(folds, fold_of, y - oof, level=LEVEL)
-        lo_t, hi_t = nested_cv_plus(X, y, groups, fold_of, models, n_folds=SETTINGS["outer_folds"], seed=c, level=LEVEL)
-        rows.append({"cohort": c, "n_clips": len(y), "realised": float(((yn >= lower) & (yn <= upper)).mean()),
-                     "reported": float(((y >= lo_t) & (y <= hi_t)).mean()), "width": float(np.mean(upper - lower))})
+        lo_t, hi_t = nested_cv_plus(
+            X, y, groups, fold_of, models, n_folds=SETTINGS["outer_folds"], seed=c, level=LEVEL
+        )
+        rows.append(
+            {
+                "cohort": c,
+                "n_clips": len(y),
+                "realised": float(((yn >= lower) & (yn <= upper)).mean()),
+                "reported": float(((y >= lo_t) & (y <= hi_t)).mean()),
+                "width": float(np.mean(upper - lower)),
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def summary(table: pd.DataFrame) -> dict:
     r = table.realised
-    return {"cohorts": len(table), "mean": r.mean(), "sd": r.std(), "p5": r.quantile(0.05), "p95": r.quantile(0.95),
-            "reported_mean": table.reported.mean(), "reported_vs_realised_r": table[["reported", "realised"]].corr().iloc[0, 1]}
+    return {
+        "cohorts": len(table),
+        "mean": r.mean(),
+        "sd": r.std(),
+        "p5": r.quantile(0.05),
+        "p95": r.quantile(0.95),
+        "reported_mean": table.reported.mean(),
+        "reported_vs_realised_r": table[["reported", "realised"]].corr().iloc[0, 1],
+    }
 
 
 if __name__ == "__main__":
     result = summary(simulate(int(sys.argv[1]) if len(sys.argv) > 1 else 100))
-    print("\n".join(f"{k:>24}: {v:.4f}" if isinstance(v, float) else f"{k:>24}: {v}" for k, v in result.items()))
+    print(
+        "\n".join(f"{k:>24}: {v:.4f}" if isinstance(v, float) else f"{k:>24}: {v}" for k, v in result.items())
+    )

@@ -10,7 +10,7 @@ from model_fixtures import synthetic_cohort, write_cohort
 
 from extract.errors import DyadscopeError
 from models.cli import main
-from models.model_commands import run_models
+from models.cli.model_commands import run_models
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_clips"
 

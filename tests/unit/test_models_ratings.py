@@ -17,16 +17,25 @@ def _write(tmp_path, body: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("body", "expected"), [
-    ("a1,a,8wk,c1,7,7\na2,a,12mo,c1,seven,7\n", "line 3, column 'dyadic_synchrony': not a number: 'seven'"),
-    ("a1,a,8wk,c1,7,15\n", "line 2, column 'adult_sensitivity': 15 is outside 0..14"),
-    ("a1,a,8wk,c1,-1,3\n", "line 2, column 'dyadic_synchrony': -1 is outside 0..14"),
-    ("a1,a,8wk,c1,7,7\na1,a,8wk,c1,8,8\n", "line 3, column 'clip_id': duplicate id 'a1' (already on line 2"),
-    ("a1,a,8wk,c1,7,7\n,a,12mo,c1,8,8\n", "line 3, column 'clip_id': empty id"),
-    ("a1,,8wk,c1,7,7\n", "line 2, column 'dyad_id': empty id"),
-    ("a1,a,8wk,c1,,7\n", "line 2, column 'dyadic_synchrony': empty value"),
-    ("a1,a,8wk,c1,7,7\na1,b,8wk,c2,7,7\n", "line 3, column 'dyad_id'"),
-])
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "a1,a,8wk,c1,7,7\na2,a,12mo,c1,seven,7\n",
+            "line 3, column 'dyadic_synchrony': not a number: 'seven'",
+        ),
+        ("a1,a,8wk,c1,7,15\n", "line 2, column 'adult_sensitivity': 15 is outside 0..14"),
+        ("a1,a,8wk,c1,-1,3\n", "line 2, column 'dyadic_synchrony': -1 is outside 0..14"),
+        (
+            "a1,a,8wk,c1,7,7\na1,a,8wk,c1,8,8\n",
+            "line 3, column 'clip_id': duplicate id 'a1' (already on line 2",
+        ),
+        ("a1,a,8wk,c1,7,7\n,a,12mo,c1,8,8\n", "line 3, column 'clip_id': empty id"),
+        ("a1,,8wk,c1,7,7\n", "line 2, column 'dyad_id': empty id"),
+        ("a1,a,8wk,c1,,7\n", "line 2, column 'dyadic_synchrony': empty value"),
+        ("a1,a,8wk,c1,7,7\na1,b,8wk,c2,7,7\n", "line 3, column 'dyad_id'"),
+    ],
+)
 def test_bad_ratings_name_line_and_column(tmp_path, body, expected):
     path = _write(tmp_path, body)
     with pytest.raises(RatingsError) as err:
@@ -60,12 +69,15 @@ def test_sample_ratings_load():
     assert (per_clip.n_coders == 2).sum() == len(ratings) - len(per_clip)
 
 
-@pytest.mark.parametrize(("models", "expected"), [
-    ({"band_names": ["low", "high"]}, "same length"),
-    ({"band_upper": [4, 6, 10, 13]}, "end at models.score_max"),
-    ({"review_target": "adult_control"}, "not one of models.targets"),
-    ({"targets": ["dyadic_synchrony", "happiness"]}, "not a CARE-Index scale"),
-])
+@pytest.mark.parametrize(
+    ("models", "expected"),
+    [
+        ({"band_names": ["low", "high"]}, "same length"),
+        ({"band_upper": [4, 6, 10, 13]}, "end at models.score_max"),
+        ({"review_target": "adult_control"}, "not one of models.targets"),
+        ({"targets": ["dyadic_synchrony", "happiness"]}, "not a CARE-Index scale"),
+    ],
+)
 def test_inconsistent_models_config_is_an_error(models, expected):
     from extract.config import config_from_dict
     from extract.errors import DyadscopeError
@@ -73,4 +85,8 @@ def test_inconsistent_models_config_is_an_error(models, expected):
 
     ratings = load_ratings(SAMPLE, targets=("dyadic_synchrony",))
     with pytest.raises(DyadscopeError, match=expected):
-        train_bundle(__import__("pandas").DataFrame({"x.a.b.c": [1.0]}, index=["d01_8wk"]), ratings, config_from_dict({"models": models}))
+        train_bundle(
+            __import__("pandas").DataFrame({"x.a.b.c": [1.0]}, index=["d01_8wk"]),
+            ratings,
+            config_from_dict({"models": models}),
+        )

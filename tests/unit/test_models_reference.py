@@ -19,8 +19,13 @@ def test_icc_and_cis_match_pingouin(seed):
     n = int(rng.integers(8, 60))
     truth = rng.normal(7, 3, n)
     x = np.column_stack([truth + rng.normal(0, 1, n), truth + rng.normal(rng.normal(0, 1), 1.5, n)])
-    long = pd.DataFrame({"subject": np.tile(np.arange(n), 2), "rater": np.repeat(["coded", "predicted"], n),
-                         "score": x.T.ravel()})
+    long = pd.DataFrame(
+        {
+            "subject": np.tile(np.arange(n), 2),
+            "rater": np.repeat(["coded", "predicted"], n),
+            "score": x.T.ravel(),
+        }
+    )
     saved = dict(pg.options)
     pg.options["round"], pg.options["round.column.CI95"] = None, None
     try:
@@ -39,11 +44,17 @@ def _grouped_data(n_dyads: int, clips: int, seed: int):
     rng = np.random.default_rng(seed)
     groups = np.repeat(np.arange(n_dyads), clips)
     X = rng.normal(size=(len(groups), 4)) + np.repeat(rng.normal(0, 0.5, (n_dyads, 4)), clips, axis=0)
-    y = X @ np.array([1.0, -0.5, 0.3, 0.0]) + np.repeat(rng.normal(0, 0.7, n_dyads), clips) + rng.normal(0, 0.5, len(groups))
+    y = (
+        X @ np.array([1.0, -0.5, 0.3, 0.0])
+        + np.repeat(rng.normal(0, 0.7, n_dyads), clips)
+        + rng.normal(0, 0.5, len(groups))
+    )
     return X, y, groups
 
 
-@pytest.mark.parametrize(("n_dyads", "clips", "level"), [(13, 3, 0.9), (33, 3, 0.9), (20, 2, 0.9), (17, 3, 0.8), (12, 2, 0.8)])
+@pytest.mark.parametrize(
+    ("n_dyads", "clips", "level"), [(13, 3, 0.9), (33, 3, 0.9), (20, 2, 0.9), (17, 3, 0.8), (12, 2, 0.8)]
+)
 def test_cv_plus_matches_mapie(n_dyads, clips, level):
     """n = 39 and 99 clips are the sizes where float 1 - 0.9 put the lower bound one rank low."""
     regression = pytest.importorskip("mapie.regression")

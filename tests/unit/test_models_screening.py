@@ -14,7 +14,15 @@ from models.screening import screen
 from models.suggest import suggest
 from models.validation import validate
 
-CFG = config_from_dict({"models": {"estimators": ["ridge"], "permutations": 50, "targets": ["dyadic_synchrony", "adult_sensitivity"]}})
+CFG = config_from_dict(
+    {
+        "models": {
+            "estimators": ["ridge"],
+            "permutations": 50,
+            "targets": ["dyadic_synchrony", "adult_sensitivity"],
+        }
+    }
+)
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +32,12 @@ def cohort():
 
 @pytest.fixture(scope="module")
 def bundle(cohort):
-    return train_bundle(cohort["features"].set_index("clip_id"), cohort["ratings"], CFG, meta=cohort["manifest"].set_index("clip_id"))
+    return train_bundle(
+        cohort["features"].set_index("clip_id"),
+        cohort["ratings"],
+        CFG,
+        meta=cohort["manifest"].set_index("clip_id"),
+    )
 
 
 def test_review_queue_reasons(bundle, cohort):
@@ -37,7 +50,11 @@ def test_review_queue_reasons(bundle, cohort):
     features.loc[ids[3]] = np.nan  # extraction produced nothing
     predictions, queue = screen(bundle, features, qc=qc)
     assert set(predictions.target) == {"dyadic_synchrony", "adult_sensitivity"}
-    assert list(queue.columns[:3]) == ["clip_id", "priority", "score"] or {"clip_id", "priority", "reasons"} <= set(queue.columns)
+    assert list(queue.columns[:3]) == ["clip_id", "priority", "score"] or {
+        "clip_id",
+        "priority",
+        "reasons",
+    } <= set(queue.columns)
     assert (queue.reasons.str.len() > 0).all()
     assert queue.priority.tolist() == list(range(1, len(queue) + 1))
     reasons = queue.set_index("clip_id").reasons
@@ -51,7 +68,11 @@ def test_review_queue_reasons(bundle, cohort):
     # not flagged = no reason applies
     for clip in set(ids) - set(queue.clip_id):
         row = main.loc[clip]
-        assert row.predicted > 6.5 and qc.loc[clip, "status"] == "ok" and row.novelty <= bundle.novelty.threshold_
+        assert (
+            row.predicted > 6.5
+            and qc.loc[clip, "status"] == "ok"
+            and row.novelty <= bundle.novelty.threshold_
+        )
     # novelty threshold from training quantiles: about 1% of training clips exceed it
     assert (bundle.novelty.train_scores_ > bundle.novelty.threshold_).mean() <= 0.02
 
@@ -66,8 +87,25 @@ def test_validate_reports_grouped_results_only(bundle, cohort):
     results = validate(bundle, X=X, ratings=cohort["ratings"], mapping=mapping)
     stats = results["dyadic_synchrony"]["stats"]
     assert "GroupKFold by dyad_id" in stats["split"]
-    for key in ("pearson_r", "spearman_r", "icc_a1", "icc_a1_low", "icc_c1_high", "mae", "rmse", "ba_bias", "ba_loa_low",
-                "weighted_kappa", "sensitivity", "specificity", "ppv", "npv", "roc_auc", "perm_p", "coverage"):
+    for key in (
+        "pearson_r",
+        "spearman_r",
+        "icc_a1",
+        "icc_a1_low",
+        "icc_c1_high",
+        "mae",
+        "rmse",
+        "ba_bias",
+        "ba_loa_low",
+        "weighted_kappa",
+        "sensitivity",
+        "specificity",
+        "ppv",
+        "npv",
+        "roc_auc",
+        "perm_p",
+        "coverage",
+    ):
         assert np.isfinite(stats[key]), key
     assert stats["pearson_r"] > 0.5 and stats["perm_p"] < 0.05
     assert results["dyadic_synchrony"]["confusion"].to_numpy().sum() == len(X)
@@ -80,9 +118,15 @@ def test_validate_reports_grouped_results_only(bundle, cohort):
 
 
 def test_group_comparison_by_hand():
-    rows = pd.DataFrame({
-        "clip_id": [f"c{i}" for i in range(8)], "group": ["a"] * 4 + ["b"] * 4, "timepoint": ["t1", "t2"] * 4,
-        "coded": [2, 3, 9, 10, 10, 11, 12, 9], "predicted": [3, 3, 8, 9, 11, 12, 11, 8]})
+    rows = pd.DataFrame(
+        {
+            "clip_id": [f"c{i}" for i in range(8)],
+            "group": ["a"] * 4 + ["b"] * 4,
+            "timepoint": ["t1", "t2"] * 4,
+            "coded": [2, 3, 9, 10, 10, 11, 12, 9],
+            "predicted": [3, 3, 8, 9, 11, 12, 11, 8],
+        }
+    )
     out = group_comparison(rows, threshold=6)
     shares = out["shares"].set_index(["timepoint", "group"])
     assert shares.loc[("t1", "a"), "coded_share"] == 0.5 and shares.loc[("t1", "b"), "coded_share"] == 0.0
@@ -103,11 +147,17 @@ def test_mcnemar_exact_by_hand():
 
 def test_group_change_is_paired_by_dyad():
     dyads = [f"d{i}" for i in range(8)]
-    rows = pd.DataFrame({
-        "clip_id": [f"{d}_{t}" for d in dyads for t in ("t1", "t2")], "dyad_id": [d for d in dyads for _ in (0, 1)],
-        "group": ["a"] * 16, "timepoint": ["t1", "t2"] * 8,
-        # every dyad low at t1 and fine at t2 (coders); the proxy sees 6 of the 8 recover
-        "coded": [3, 9] * 8, "predicted": [3, 9] * 6 + [3, 3] * 2})
+    rows = pd.DataFrame(
+        {
+            "clip_id": [f"{d}_{t}" for d in dyads for t in ("t1", "t2")],
+            "dyad_id": [d for d in dyads for _ in (0, 1)],
+            "group": ["a"] * 16,
+            "timepoint": ["t1", "t2"] * 8,
+            # every dyad low at t1 and fine at t2 (coders); the proxy sees 6 of the 8 recover
+            "coded": [3, 9] * 8,
+            "predicted": [3, 9] * 6 + [3, 3] * 2,
+        }
+    )
     rows.loc[rows.group.index[8:], "group"] = "b"
     change = group_comparison(rows, threshold=6)["changes"].set_index("group")
     assert change.loc["a", "n_paired_dyads"] == 4 and change.loc["a", "coded_left"] == 4
@@ -132,21 +182,39 @@ def test_suggest_prefers_uncertain_novel_new_dyads(bundle, cohort):
     features.iloc[-1] = features.iloc[-1] + 30.0
     predictions, _ = screen(bundle, features)
     novelty = predictions.drop_duplicates("clip_id").set_index("clip_id").novelty
-    table = suggest(predictions, novelty=novelty, coded_clips=set(bundle.training.clip_id), review_target="dyadic_synchrony",
-                    novelty_threshold=bundle.novelty.threshold_)
+    table = suggest(
+        predictions,
+        novelty=novelty,
+        coded_clips=set(bundle.training.clip_id),
+        review_target="dyadic_synchrony",
+        novelty_threshold=bundle.novelty.threshold_,
+    )
     assert set(table.clip_id) == set(new.index)
     shifted = table.set_index("clip_id").loc[features.index[-1]]
     assert shifted.outside_training and shifted["rank"] <= 5
     assert table.score.is_monotonic_decreasing and table["rank"].tolist() == list(range(1, len(table) + 1))
     dyads = pd.Series(new.index.str[:4], index=new.index)
-    known = suggest(predictions, novelty=novelty, coded_clips=set(bundle.training.clip_id), review_target="dyadic_synchrony",
-                    dyad_of=dyads, coded_dyads={"n000"})
-    assert not known.set_index("clip_id").loc["n000_8wk", "new_dyad"] and known.new_dyad.sum() == len(known) - 2
+    known = suggest(
+        predictions,
+        novelty=novelty,
+        coded_clips=set(bundle.training.clip_id),
+        review_target="dyadic_synchrony",
+        dyad_of=dyads,
+        coded_dyads={"n000"},
+    )
+    assert (
+        not known.set_index("clip_id").loc["n000_8wk", "new_dyad"] and known.new_dyad.sum() == len(known) - 2
+    )
 
 
 def test_covariates_from_the_manifest(cohort):
     cfg = config_from_dict({"models": {"estimators": ["ridge"], "covariates": ["group"]}})
-    bundle = train_bundle(cohort["features"].set_index("clip_id"), cohort["ratings"], cfg, meta=cohort["manifest"].set_index("clip_id"))
+    bundle = train_bundle(
+        cohort["features"].set_index("clip_id"),
+        cohort["ratings"],
+        cfg,
+        meta=cohort["manifest"].set_index("clip_id"),
+    )
     assert bundle.covariate_levels == {"group": ["control", "depressed"]}
     assert bundle.targets["dyadic_synchrony"].final.n_features_in_ == len(bundle.feature_columns) + 2
     meta = cohort["manifest"].set_index("clip_id")

@@ -32,7 +32,9 @@ def test_permutation_p_is_one_when_only_the_identity_exists(seed):
     rng = np.random.default_rng(seed)
     groups = np.repeat(np.arange(6), [1, 2, 3, 4, 5, 6])  # every dyad size distinct
     coded = rng.normal(size=len(groups))
-    out = dyad_permutation_test(coded, coded + rng.normal(size=len(groups)), groups, n_permutations=200, seed=seed)
+    out = dyad_permutation_test(
+        coded, coded + rng.normal(size=len(groups)), groups, n_permutations=200, seed=seed
+    )
     assert out["perm_p"] == 1.0 and out["perm_distinct"] == 1 and out["perm_exact"]
 
 
@@ -46,8 +48,8 @@ def _brute_force_p(coded, predicted, groups):
     hits = total = 0
     for perms in itertools.product(*[itertools.permutations(c) for c in classes]):
         shuffled = coded.copy()
-        for cls, perm in zip(classes, perms):
-            for src, dst in zip(cls, perm):
+        for cls, perm in zip(classes, perms, strict=False):
+            for src, dst in zip(cls, perm, strict=False):
                 shuffled[members[dst]] = coded[members[src]]
         hits += np.corrcoef(shuffled, predicted)[0, 1] >= observed - 1e-9
         total += 1
@@ -95,8 +97,16 @@ def _comparison_rows(seed: int) -> pd.DataFrame:
         group = "a" if d % 2 else "b"
         for tp in ("t1", "t2"):
             coded = rng.normal(7 - 1.5 * (group == "a"), 3)
-            rows.append({"clip_id": f"d{d}_{tp}", "dyad_id": f"d{d}", "group": group, "timepoint": tp,
-                         "coded": coded, "predicted": coded + rng.normal(0, 1.5)})
+            rows.append(
+                {
+                    "clip_id": f"d{d}_{tp}",
+                    "dyad_id": f"d{d}",
+                    "group": group,
+                    "timepoint": tp,
+                    "coded": coded,
+                    "predicted": coded + rng.normal(0, 1.5),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -109,8 +119,16 @@ def test_group_tests_count_dyads_not_clips():
     assert (doubled["shares"].n_clips == 2 * doubled["shares"].n).all()
     assert "dyad" in doubled["unit"]
     # a dyad's two clips count once, by their mean rating: 5 and 8 -> 6.5, in the range (<= 6.5)
-    pair = pd.DataFrame({"clip_id": ["x1", "x2", "y1"], "dyad_id": ["x", "x", "y"], "group": ["a", "a", "b"],
-                         "timepoint": ["t1"] * 3, "coded": [5.0, 8.0, 9.0], "predicted": [9.0, 9.0, 9.0]})
+    pair = pd.DataFrame(
+        {
+            "clip_id": ["x1", "x2", "y1"],
+            "dyad_id": ["x", "x", "y"],
+            "group": ["a", "a", "b"],
+            "timepoint": ["t1"] * 3,
+            "coded": [5.0, 8.0, 9.0],
+            "predicted": [9.0, 9.0, 9.0],
+        }
+    )
     shares = group_comparison(pair, threshold=6)["shares"].set_index("group")
     assert shares.loc["a", "n"] == 1 and shares.loc["a", "coded_share"] == 1.0
 

@@ -47,7 +47,11 @@ def test_heldout_predictions_track_latent_sensitivity(trained, big):
 def test_interval_coverage_near_nominal_on_new_dyads(trained, big):
     bundle, rows = trained
     new = big["features"][(~rows).to_numpy()].set_index("clip_id")
-    coded = clip_targets(big["ratings"], ("dyadic_synchrony",)).set_index("clip_id").loc[new.index, "dyadic_synchrony"]
+    coded = (
+        clip_targets(big["ratings"], ("dyadic_synchrony",))
+        .set_index("clip_id")
+        .loc[new.index, "dyadic_synchrony"]
+    )
     pred = predict(bundle, new)
     inside = (coded.to_numpy() >= pred.lower.to_numpy()) & (coded.to_numpy() <= pred.upper.to_numpy())
     assert abs(inside.mean() - 0.9) <= 0.05, inside.mean()
@@ -64,12 +68,25 @@ def test_random_clip_split_flatters_the_model():
     for seed in (2, 3):
         c = synthetic_cohort(40, seed=seed, dyad_offset_sd=1.5, n_features=20, n_fingerprint=4, n_signal=8)
         X = c["features"].set_index("clip_id")
-        y = clip_targets(c["ratings"], ("dyadic_synchrony",)).set_index("clip_id").loc[X.index, "dyadic_synchrony"].to_numpy()
+        y = (
+            clip_targets(c["ratings"], ("dyadic_synchrony",))
+            .set_index("clip_id")
+            .loc[X.index, "dyadic_synchrony"]
+            .to_numpy()
+        )
         groups = c["truth"].dyad_id.to_numpy()
         r = {}
         for split in ("grouped", "random"):
-            oof, _, _ = nested_cv(X.to_numpy(), y, groups, estimators=("ridge", "extra_trees"), outer_folds=5, inner_folds=3,
-                                  seed=0, split=split)
+            oof, _, _ = nested_cv(
+                X.to_numpy(),
+                y,
+                groups,
+                estimators=("ridge", "extra_trees"),
+                outer_folds=5,
+                inner_folds=3,
+                seed=0,
+                split=split,
+            )
             r[split] = np.corrcoef(oof, y)[0, 1]
         gaps.append(r["random"] - r["grouped"])
     assert min(gaps) > 0.02, gaps
@@ -138,7 +155,9 @@ def test_feature_selection_does_not_leak_across_folds():
     X, y = rng.normal(size=(40, 2000)), rng.normal(size=40)
     rs = []
     for seed in range(3):
-        oof, _, _ = nested_cv(X, y, groups, estimators=("ridge",), outer_folds=5, inner_folds=3, seed=seed, select_k=(5, 20))
+        oof, _, _ = nested_cv(
+            X, y, groups, estimators=("ridge",), outer_folds=5, inner_folds=3, seed=seed, select_k=(5, 20)
+        )
         rs.append(np.corrcoef(oof, y)[0, 1])
     assert np.mean(rs) < 0.3, rs
     top = np.argsort(-np.abs([np.corrcoef(X[:, j], y)[0, 1] for j in range(X.shape[1])]))[:5]  # the leaky way

@@ -14,8 +14,8 @@ from pathlib import Path
 from extract import __version__
 from extract.config import load_config, with_overrides
 from extract.errors import DyadscopeError, MediaError
-from models.audio_commands import add_extract_flags, add_fit_voices_parser, apply_extract_flags
-from models.model_commands import add_model_parsers, run_models
+from models.cli.extract_commands import add_extract_flags, add_fit_voices_parser, apply_extract_flags
+from models.cli.model_commands import add_model_parsers, run_models
 
 log = logging.getLogger("dyadscope")
 

@@ -14,8 +14,10 @@ from models import services
 log = logging.getLogger("dyadscope")
 
 
-def _hook(message: str) -> None:
-    log.info(message)
+def _hook(step, artifact=None, *, completed=None, total=None) -> None:
+    """Training progress as log lines: 'outer fold 2/5: Ridge(alpha=10.0), top 10 features'."""
+    count = f" {completed}/{total}" if completed is not None and total else ""
+    log.info("%s%s%s", step, count, f": {artifact}" if artifact is not None else "")
 
 
 def _meta(args):
@@ -24,12 +26,20 @@ def _meta(args):
 
 def cmd_train(args) -> int:
     cfg = load_config(args.config)
-    bundle, digest = services.train(args.features, args.ratings, args.out, cfg=cfg, meta=_meta(args), hook=_hook)
+    bundle, digest = services.train(
+        args.features, args.ratings, args.out, cfg=cfg, meta=_meta(args), hook=_hook
+    )
     s = bundle.summary
-    print(f"trained on {s['n_clips']} clips of {s['n_dyads']} dyads ({s['n_double_coded']} double-coded, averaged), {s['n_features']} features")
+    print(
+        f"trained on {s['n_clips']} clips of {s['n_dyads']} dyads ({s['n_double_coded']} double-coded, "
+        f"averaged), {s['n_features']} features"
+    )
     for target, t in s["targets"].items():
-        print(f"  {target}: {t['selected']}; dyad-held-out r {t['heldout_pearson_r']:.2f}, MAE {t['heldout_mae']:.2f}, "
-              f"coverage of the served {bundle.config['interval_level']:.0%} interval on held-out dyads {t['heldout_coverage']:.2f}")
+        print(
+            f"  {target}: {t['selected']}; dyad-held-out r {t['heldout_pearson_r']:.2f}, "
+            f"MAE {t['heldout_mae']:.2f}, coverage of the served {bundle.config['interval_level']:.0%} "
+            f"interval on held-out dyads {t['heldout_coverage']:.2f}"
+        )
     print(f"model {Path(args.out).resolve()} (SHA-256 {digest}, recorded in {Path(args.out).name}.json)")
     return 0
 
@@ -41,7 +51,9 @@ def cmd_predict(args) -> int:
 
 
 def cmd_screen(args) -> int:
-    _, predictions, queue = services.screen(args.model, args.features, args.out, qc_path=args.qc, manifest_path=args.manifest)
+    _, predictions, queue = services.screen(
+        args.model, args.features, args.out, qc_path=args.qc, manifest_path=args.manifest
+    )
     print(f"{predictions.clip_id.nunique()} clips screened; {len(queue)} flagged for review")
     print(f"results in {Path(args.out).resolve()} (predictions.csv, review_queue.csv)")
     return 0
@@ -50,25 +62,37 @@ def cmd_screen(args) -> int:
 def print_validation(results: dict, groups: dict | None, out: Path) -> None:
     for t, e in results.items():
         s = e["stats"]
-        print(f"{t} (dyad-held-out, {s['n_clips']} clips, {s['n_dyads']} dyads): r {s['pearson_r']:.2f}, ICC(A,1) {s['icc_a1']:.2f} "
-              f"[{s['icc_a1_low']:.2f}, {s['icc_a1_high']:.2f}], MAE {s['mae']:.2f}, kappa_w {s['weighted_kappa']:.2f}, "
-              f"served-interval coverage {s['coverage']:.2f} (nominal {s['coverage_nominal']:.2f}, nested CV+), "
-              f"permutation p {s['perm_p']:.3f}" + (f" (exact, all {s['perm_n']} permutations)" if s.get("perm_exact") else ""))
+        print(
+            f"{t} (dyad-held-out, {s['n_clips']} clips, {s['n_dyads']} dyads): r {s['pearson_r']:.2f}, "
+            f"ICC(A,1) {s['icc_a1']:.2f} [{s['icc_a1_low']:.2f}, {s['icc_a1_high']:.2f}], "
+            f"MAE {s['mae']:.2f}, kappa_w {s['weighted_kappa']:.2f}, "
+            f"served-interval coverage {s['coverage']:.2f} (nominal {s['coverage_nominal']:.2f}, nested CV+),"
+            f" permutation p {s['perm_p']:.3f}"
+            + (f" (exact, all {s['perm_n']} permutations)" if s.get("perm_exact") else "")
+        )
     if groups and groups.get("available"):
         print(f"group comparison (unit: {groups['unit']}): {groups['verdict']}")
     print(f"results in {Path(out).resolve()} (validation.csv, validation.json, confusion_*.csv, ...)")
 
 
 def cmd_validate(args) -> int:
-    _, results, groups = services.validate(args.model, args.out, features_path=args.features, ratings_path=args.ratings,
-                                           meta=_meta(args))
+    _, results, groups = services.validate(
+        args.model, args.out, features_path=args.features, ratings_path=args.ratings, meta=_meta(args)
+    )
     print_validation(results, groups, args.out)
     return 0
 
 
 def cmd_report(args) -> int:
-    services.report(args.model, args.features, args.out, ratings_path=args.ratings, meta=_meta(args), queue_path=args.queue,
-                    qc_path=args.qc)
+    services.report(
+        args.model,
+        args.features,
+        args.out,
+        ratings_path=args.ratings,
+        meta=_meta(args),
+        queue_path=args.queue,
+        qc_path=args.qc,
+    )
     print(f"report {Path(args.out).resolve()}")
     return 0
 
@@ -91,7 +115,9 @@ def add_model_parsers(sub) -> None:
     p = sub.add_parser("train", help="learn coders' CARE-Index ratings (nested CV grouped by dyad)")
     p.add_argument("features", type=Path, help="features.csv")
     p.add_argument("ratings", type=Path, help="ratings.csv (clip_id, dyad_id, [timepoint, coder_id], scales)")
-    p.add_argument("--out", type=Path, required=True, help="model file (a sidecar MODEL.json records its SHA-256)")
+    p.add_argument(
+        "--out", type=Path, required=True, help="model file (a sidecar MODEL.json records its SHA-256)"
+    )
     p.add_argument("--manifest", type=Path, help="manifest with group/timepoint/covariate columns")
     p.add_argument("--qc", type=Path, help="qc.csv (group/timepoint/covariates when no manifest)")
     p.add_argument("--config", type=Path, help="YAML file overriding the defaults")
@@ -112,15 +138,24 @@ def add_model_parsers(sub) -> None:
     p.add_argument("--out", type=Path, required=True, help="output folder")
     p.set_defaults(func=cmd_screen)
 
-    for name, func, text in (("validate", cmd_validate, "dyad-held-out agreement with coders"),
-                             ("report", cmd_report, "self-contained HTML report")):
+    for name, func, text in (
+        ("validate", cmd_validate, "dyad-held-out agreement with coders"),
+        ("report", cmd_report, "self-contained HTML report"),
+    ):
         p = sub.add_parser(name, help=text)
         p.add_argument("--model", type=Path, required=True)
-        p.add_argument("--features", type=Path, required=name == "report", help="features.csv (learning curve, importance; screening for the report)")
+        p.add_argument(
+            "--features",
+            type=Path,
+            required=name == "report",
+            help="features.csv (learning curve, importance; screening for the report)",
+        )
         p.add_argument("--ratings", type=Path, help="ratings.csv (inter-coder agreement)")
         p.add_argument("--manifest", type=Path)
         p.add_argument("--qc", type=Path)
-        p.add_argument("--out", type=Path, required=True, help="output folder" if name == "validate" else "report.html")
+        p.add_argument(
+            "--out", type=Path, required=True, help="output folder" if name == "validate" else "report.html"
+        )
         if name == "report":
             p.add_argument("--queue", type=Path, help="review_queue.csv from 'screen' (else screened here)")
         p.set_defaults(func=func)

@@ -1,4 +1,4 @@
-"""Audio parts of the `dyadscope` command: extraction flags and `fit-voices`."""
+"""Extraction parts of the `dyadscope` command: ELAN/RTTM/voice-model flags and `fit-voices`."""
 
 from __future__ import annotations
 
