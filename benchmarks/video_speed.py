@@ -76,7 +76,7 @@ def _child(mode: str, clip: str, core: int, config: str | None) -> dict:
         from extract.video.backend import MediaPipeSolutions
         from extract.video.run import video_signals
 
-        backend = MediaPipeSolutions()
+        backend = MediaPipeSolutions.from_config(cfg.faces, cfg.pose)
         for name in ("detect_faces", "face_mesh", "pose"):  # time each MediaPipe stage
             fn = getattr(backend, name)
 

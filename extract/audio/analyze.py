@@ -93,21 +93,7 @@ def analyze_audio(
     v, s = cfg.vad, cfg.speaker
     frames = frame_features(y, sample_rate=sample_rate, hop_s=v.hop_s)
     pitch = track_pitch(y, sample_rate=sample_rate, hop_s=v.hop_s, cfg=cfg.pitch)
-    segs, floor = detect_voice(
-        frames.band_db,
-        hop_s=frames.hop_s,
-        onset_db=v.onset_db,
-        offset_db=v.offset_db,
-        min_level_db=v.min_level_db,
-        floor_window_s=v.floor_window_s,
-        floor_percentile=v.floor_percentile,
-        min_segment_s=v.min_segment_s,
-        min_gap_s=v.min_gap_s,
-        voiced=pitch.voiced,
-        min_voiced_share=v.min_voiced_share,
-        voiced_offset_db=v.voiced_offset_db,
-        unvoiced_keep_s=v.unvoiced_keep_s,
-    )
+    segs, floor = detect_voice(frames.band_db, hop_s=frames.hop_s, cfg=v, voiced=pitch.voiced)
     mouths = mouth_z(frames.times_s, video)
     mouth = (
         np.zeros(len(frames.times_s))
@@ -154,19 +140,10 @@ def analyze_audio(
         pitch=pitch,
         frames=frames,
         duration_s=duration,
-        baseline_percentile=cfg.prosody.baseline_percentile,
-        ids_rise_st=cfg.prosody.ids_rise_st,
+        cfg=cfg.prosody,
     )
     t = cfg.turns
-    features.update(
-        turn_features(
-            table,
-            duration_s=duration,
-            windows_s=tuple(t.windows_s),
-            max_turn_gap_s=t.max_turn_gap_s,
-            min_infant_vocalization_s=t.min_infant_vocalization_s,
-        )
-    )
+    features.update(turn_features(table, duration_s=duration, cfg=t))
     features = {
         k: float(v) if v is not None and np.isfinite(v) else None for k, v in features.items()
     }  # None: undefined

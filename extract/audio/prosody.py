@@ -17,6 +17,7 @@ from extract.audio.frames import FrameFeatures
 from extract.audio.pitch import PitchTrack, hz_to_st
 from extract.audio.speaker import SPEAKERS
 from extract.audio.vad import segment_mask
+from extract.config import ProsodyConfig
 
 
 def _stats(prefix: str, x: np.ndarray) -> dict[str, float]:
@@ -30,7 +31,7 @@ def _stats(prefix: str, x: np.ndarray) -> dict[str, float]:
     }
 
 
-def adult_baseline(segments: pd.DataFrame, *, baseline_percentile: float = 25.0) -> tuple[float, float]:
+def adult_baseline(segments: pd.DataFrame, *, baseline_percentile: float) -> tuple[float, float]:
     """(baseline F0 st, baseline F0 range st) of the adult in this clip (nan if no voiced adult segment)."""
     adult = segments[(segments.speaker == "adult") & segments.f0_median_st.notna()]
     if not len(adult):
@@ -44,8 +45,7 @@ def prosody_features(
     pitch: PitchTrack,
     frames: FrameFeatures,
     duration_s: float,
-    baseline_percentile: float = 25.0,
-    ids_rise_st: float = 3.0,
+    cfg: ProsodyConfig | None = None,
 ) -> dict[str, float]:
     """Per-speaker prosody and voice-amount features ({name: value}) for labelled `segments`
     (rows with start_s, end_s, speaker, f0_median_st, f0_range_st)."""
@@ -68,14 +68,15 @@ def prosody_features(
             float(10 * np.log10(np.mean(10 ** (level / 10)))) if len(level) else np.nan
         )
         f[f"voice.{role}.voiced.share"] = float(np.mean(pitch.voiced[inside])) if inside.any() else np.nan
-    base_st, base_range = adult_baseline(segments, baseline_percentile=baseline_percentile)
+    cfg = cfg if cfg is not None else ProsodyConfig()
+    base_st, base_range = adult_baseline(segments, baseline_percentile=cfg.baseline_percentile)
     adult = segments[(segments.speaker == "adult") & segments.f0_median_st.notna()]
     if len(adult) and np.isfinite(base_st):
         rel = adult.f0_median_st - base_st
         f["voice.adult.f0_rel_baseline_st.mean"] = float(rel.mean())
         f["voice.adult.f0_rel_baseline_st.max"] = float(rel.max())
         f["voice.adult.f0_range_rel_baseline_st.mean"] = float((adult.f0_range_st - base_range).mean())
-        f["voice.adult.ids_like.share"] = float(np.mean(rel >= ids_rise_st))
+        f["voice.adult.ids_like.share"] = float(np.mean(rel >= cfg.ids_rise_st))
     else:
         for k in (
             "f0_rel_baseline_st.mean",
@@ -87,7 +88,7 @@ def prosody_features(
     return f
 
 
-def relative_to_baseline(segments: pd.DataFrame, *, baseline_percentile: float = 25.0) -> pd.Series:
+def relative_to_baseline(segments: pd.DataFrame, *, baseline_percentile: float) -> pd.Series:
     """(k,) F0 median of each segment re the adult's baseline (st); nan for unvoiced segments."""
     base_st, _ = adult_baseline(segments, baseline_percentile=baseline_percentile)
     return segments.f0_median_st - base_st

@@ -22,12 +22,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from extract.config import TurnsConfig
+
 
 def _fmt(w: float) -> str:
     return f"{w:g}".replace(".", "p")
 
 
-def conversational_turns(segments: pd.DataFrame, *, max_turn_gap_s: float = 5.0) -> list[tuple[int, int]]:
+def conversational_turns(
+    segments: pd.DataFrame, *, max_turn_gap_s: float = TurnsConfig().max_turn_gap_s
+) -> list[tuple[int, int]]:
     """Index pairs (i, j) of consecutive rows (sorted by start_s) that form a conversational turn."""
     s = segments.sort_values("start_s", kind="stable")
     idx, start, end, spk = s.index.to_numpy(), s.start_s.to_numpy(), s.end_s.to_numpy(), s.speaker.to_numpy()
@@ -90,13 +94,14 @@ def turn_features(
     segments: pd.DataFrame,
     *,
     duration_s: float,
-    windows_s: tuple[float, ...] = (1.0, 2.0, 5.0),
-    max_turn_gap_s: float = 5.0,
-    min_infant_vocalization_s: float = 0.0,
+    cfg: TurnsConfig | None = None,
 ) -> dict[str, float]:
     """Clip-level turn-taking features from `segments` (rows: start_s, end_s, speaker) over a
     clip of `duration_s` seconds. Infant vocalizations shorter than min_infant_vocalization_s
     (LENA uses 0.6 s) are ignored. Returns {feature name: value}; nan where undefined."""
+    cfg = cfg if cfg is not None else TurnsConfig()
+    windows_s, max_turn_gap_s = tuple(cfg.windows_s), cfg.max_turn_gap_s
+    min_infant_vocalization_s = cfg.min_infant_vocalization_s
     seg = segments.loc[:, ["start_s", "end_s", "speaker"]].reset_index(drop=True)
     seg = seg[(seg.speaker != "infant") | (seg.end_s - seg.start_s >= min_infant_vocalization_s)].reset_index(
         drop=True

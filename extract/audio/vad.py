@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.ndimage import uniform_filter1d
 
+from extract.config import VadConfig
 from extract.intervals import runs
 
 
@@ -73,47 +74,39 @@ def detect_voice(
     band_db: np.ndarray,
     *,
     hop_s: float,
-    onset_db: float = 8.0,
-    offset_db: float = 3.0,
-    min_level_db: float = -70.0,
-    floor_window_s: float = 8.0,
-    floor_percentile: float = 10.0,
-    min_segment_s: float = 0.1,
-    min_gap_s: float = 0.3,
+    cfg: VadConfig | None = None,
     voiced: np.ndarray | None = None,
-    min_voiced_share: float = 0.2,
-    voiced_offset_db: float = 1.0,
-    unvoiced_keep_s: float = 0.6,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Vocal segments from per-frame band energy.
+    """Vocal segments from per-frame band energy, with the settings of `cfg` (audio.vad).
 
     band_db: (n,) speech-band energy per frame (frame i at i * hop_s), dB.
     voiced: optional (n,) bool voicing per frame; segments with a smaller voiced share
     than `min_voiced_share` are dropped unless they last `unvoiced_keep_s` or longer (harsh
     cries are largely aperiodic; knocks, clicks and rattles are short), and voiced frames only
-    `voiced_offset_db` above
-    the floor continue a segment (weak syllables in noise).
+    `voiced_offset_db` above the floor continue a segment (weak syllables in noise).
     Returns (segments (k, 2) start/end seconds, floor (n,) dB).
     """
+    c = cfg if cfg is not None else VadConfig()
+    onset_db, offset_db, min_level_db = c.onset_db, c.offset_db, c.min_level_db
     e = uniform_filter1d(np.asarray(band_db, dtype=np.float64), 3, mode="nearest")
     floor = noise_floor_db(
-        e, hop_s=hop_s, window_s=floor_window_s, percentile=floor_percentile, min_level_db=min_level_db
+        e, hop_s=hop_s, window_s=c.floor_window_s, percentile=c.floor_percentile, min_level_db=min_level_db
     )
     above = e - floor
     strong = (above >= onset_db) & (e >= min_level_db)
     weak = (above >= offset_db) & (e >= min_level_db)
     if voiced is not None:  # periodic frames a little above the floor continue a segment
-        weak |= voiced & (above >= voiced_offset_db) & (e >= min_level_db)
+        weak |= voiced & (above >= c.voiced_offset_db) & (e >= min_level_db)
     segs = []
     for a, b in runs(weak):
         if strong[a:b].any():
             segs.append((a * hop_s, b * hop_s))
-    segs = merge_segments(np.array(segs).reshape(-1, 2), min_gap_s=min_gap_s, min_segment_s=min_segment_s)
+    segs = merge_segments(np.array(segs).reshape(-1, 2), min_gap_s=c.min_gap_s, min_segment_s=c.min_segment_s)
     if voiced is not None and len(segs):
         keep = []
         for a, b in segs:
             i0, i1 = int(round(a / hop_s)), max(int(round(b / hop_s)), int(round(a / hop_s)) + 1)
-            keep.append(np.mean(voiced[i0:i1]) >= min_voiced_share or b - a >= unvoiced_keep_s)
+            keep.append(np.mean(voiced[i0:i1]) >= c.min_voiced_share or b - a >= c.unvoiced_keep_s)
         segs = segs[np.array(keep, dtype=bool)]
     return segs, floor
 

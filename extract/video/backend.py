@@ -32,10 +32,10 @@ class MediaPipeSolutions:
     def __init__(
         self,
         *,
-        detector_range: str = "full",
-        min_detection_confidence: float = 0.5,
-        min_mesh_confidence: float = 0.5,
-        min_pose_confidence: float = 0.5,
+        detector_range: str,
+        min_detection_confidence: float,
+        min_mesh_confidence: float,
+        min_pose_confidence: float,
         refine_landmarks: bool = True,
     ):
         import mediapipe as mp  # noqa: PLC0415 - the only mediapipe import in the project

@@ -67,21 +67,25 @@ class Track:
     hits: int = 1
 
 
+HIST_MOMENTUM = 0.9  # share of a track's colour histogram kept at each update
+
+
 class Tracker:
     """Thin state around `association_costs` + `assign`: live tracks and the next id."""
 
     def __init__(
         self,
         *,
-        max_tracks: int = 3,
-        max_missed: int = 15,
-        gate_fw: float = 1.5,
-        gate_growth_fw: float = 0.15,
-        max_size_ratio: float = 1.6,
-        appearance_weight: float = 1.0,
-        size_weight: float = 2.0,
-        hist_momentum: float = 0.9,
+        max_tracks: int,
+        max_missed: int,
+        gate_fw: float,
+        gate_growth_fw: float,
+        max_size_ratio: float,
+        appearance_weight: float,
+        size_weight: float,
+        hist_momentum: float = HIST_MOMENTUM,
     ):
+        """Built by `from_config` (the tracking section holds the defaults)."""
         self.max_tracks = max_tracks
         self.max_missed = max_missed
         self.params = dict(

@@ -9,6 +9,7 @@ from audio_mixtures import SR, synthetic_dyad, truth_table
 
 from extract.audio import analyze_audio
 from extract.audio.turns import turn_features
+from extract.config import TurnsConfig
 from extract.render.script import contingent_response_rate
 
 
@@ -30,7 +31,7 @@ def test_hand_made_timeline():
         (13.0, 14.0, "adult"),  # adult monologue continues (1 s gap)
         (20.0, 21.0, "adult"),
     )
-    f = turn_features(seg, duration_s=60.0, windows_s=(1.0, 2.0, 5.0))
+    f = turn_features(seg, duration_s=60.0, cfg=TurnsConfig(windows_s=(1.0, 2.0, 5.0)))
     assert f["turns.conversational.count"] == 3
     assert f["turns.conversational.per_min"] == 3.0
     # adult responses to the 3 infant vocalizations: 0.5 s after #1; nothing after #2 until 10.5 (6.5 s); #3
@@ -62,7 +63,9 @@ def test_no_vocalizations_gives_zero_counts_and_undefined_rates():
 
 
 def test_windows_are_configurable_and_named():
-    f = turn_features(_seg((0, 1, "infant"), (1.2, 2, "adult")), duration_s=10, windows_s=(0.5, 3.0))
+    f = turn_features(
+        _seg((0, 1, "infant"), (1.2, 2, "adult")), duration_s=10, cfg=TurnsConfig(windows_s=(0.5, 3.0))
+    )
     assert f["turns.contingent_response_0p5s.count"] == 1
     assert "turns.contingent_response_3s.rate" in f and "turns.contingent_response_2s.rate" not in f
 
@@ -70,7 +73,12 @@ def test_windows_are_configurable_and_named():
 def test_lena_minimum_child_vocalization():
     seg = _seg((0, 0.4, "infant"), (1.0, 2.0, "adult"))
     assert turn_features(seg, duration_s=10)["turns.conversational.count"] == 1
-    assert turn_features(seg, duration_s=10, min_infant_vocalization_s=0.6)["turns.conversational.count"] == 0
+    assert (
+        turn_features(seg, duration_s=10, cfg=TurnsConfig(min_infant_vocalization_s=0.6))[
+            "turns.conversational.count"
+        ]
+        == 0
+    )
 
 
 def _near_edge(truth: pd.DataFrame, window: float, responder: str) -> bool:

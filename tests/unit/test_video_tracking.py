@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from extract.config import TrackingConfig
 from extract.video.identities import link_tracklets, repair_swaps, resolve_identities
 from extract.video.roles import assign_roles
 from extract.video.tracking import Tracker
@@ -24,7 +25,7 @@ def _dets(adult=(0.3, 0.4, 0.18), infant=(0.7, 0.57, 0.11)):
 
 def _track(frames, tracker=None):
     """Run the tracker over frames of (adult, infant) faces; return observations like the extractor's."""
-    tracker = tracker or Tracker(max_tracks=3, max_missed=15)
+    tracker = tracker or Tracker.from_config(TrackingConfig(max_missed_s=1.5), fps=10)
     rows, hists = [], []
     for f, (adult, infant) in enumerate(frames):
         boxes, h = _dets(adult, infant)
@@ -97,7 +98,7 @@ def test_equal_looking_faces_are_not_swapped():
 
 
 def test_third_face_is_dropped_as_phantom():
-    tracker = Tracker(max_tracks=3, max_missed=5)
+    tracker = Tracker.from_config(TrackingConfig(max_missed_s=0.5), fps=10)
     rows, hists = [], []
     for f in range(40):
         boxes, h = _dets()
