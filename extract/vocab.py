@@ -1,4 +1,4 @@
-"""The shared vocabulary: role names and the CARE-Index aspects features are grouped by."""
+"""The shared vocabulary: role names, the CARE-Index aspects features are grouped by, its scales."""
 
 ADULT, INFANT = "adult", "infant"
 ROLES = (ADULT, INFANT)
@@ -13,6 +13,18 @@ ACTIVITY = "choice of activity"
 CARE_ASPECTS = (FACIAL, VOCAL, POSITION, AFFECTION, TURN_TAKING, CONTROL, ACTIVITY)  # Crittenden's seven
 GENERAL = "general"  # QC, duration and other features that belong to no single aspect
 ASPECTS = CARE_ASPECTS + (GENERAL,)
+
+# Crittenden's CARE-Index scales a coder rates (0-14 each; dyadic synchrony = adult sensitivity)
+CARE_SCALES = (
+    "dyadic_synchrony",
+    "adult_sensitivity",
+    "adult_control",
+    "adult_unresponsiveness",
+    "infant_cooperative",
+    "infant_compulsive",
+    "infant_difficult",
+    "infant_passive",
+)
 
 
 def partner(role: str) -> str:

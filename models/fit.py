@@ -8,12 +8,13 @@ from scipy import stats
 
 from extract.config import Config
 from extract.progress import ProgressHook
+from extract.vocab import CARE_SCALES
 from models.bundle import ModelBundle, versions
 from models.conformal import band_of
 from models.coverage import nested_cv_plus
 from models.dataset import Cohort, build_cohort
 from models.novelty import KnnNovelty
-from models.ratings import CARE_SCALES, RatingsError, clip_targets
+from models.ratings import RatingsError, clip_targets
 from models.training import train_target
 
 

@@ -14,16 +14,6 @@ import pandas as pd
 
 from extract.errors import DyadscopeError
 
-CARE_SCALES = (
-    "dyadic_synchrony",
-    "adult_sensitivity",
-    "adult_control",
-    "adult_unresponsiveness",
-    "infant_cooperative",
-    "infant_compulsive",
-    "infant_difficult",
-    "infant_passive",
-)
 ID_COLUMNS = ("clip_id", "dyad_id")
 
 

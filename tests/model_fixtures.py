@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from models.ratings import CARE_SCALES
+from extract.vocab import CARE_SCALES
 
 TIMEPOINTS = ("8wk", "12mo")
 

@@ -21,26 +21,14 @@ import numpy as np
 from extract.progress import ProgressHook
 from extract.render.clip import render_clip
 from extract.render.script import build_script
+from extract.vocab import CARE_SCALES
 
 log = logging.getLogger(__name__)
 
 GROUP_SENSITIVITY = {"control": (0.72, 0.10), "depressed": (0.42, 0.12)}
 TIMEPOINT_SD = 0.06
 CODERS = {"c1": 0.0, "c2": 0.4}  # coder id -> leniency bias (scale points of sensitivity)
-RATING_COLUMNS = (
-    "clip_id",
-    "dyad_id",
-    "timepoint",
-    "coder_id",
-    "dyadic_synchrony",
-    "adult_sensitivity",
-    "adult_control",
-    "adult_unresponsiveness",
-    "infant_cooperative",
-    "infant_compulsive",
-    "infant_difficult",
-    "infant_passive",
-)
+RATING_COLUMNS = ("clip_id", "dyad_id", "timepoint", "coder_id", *CARE_SCALES)
 MANIFEST_COLUMNS = ("clip_id", "path", "dyad_id", "timepoint", "group")
 
 
