@@ -104,10 +104,8 @@ def audio_feature_dictionary(*, windows_s: tuple[float, ...] = (1.0, 2.0, 5.0)) 
                     "aspect": TURNS,
                 }
             )
-    for role, partner in (("adult", "infant"), ("infant", "adult")):
-        text = (
-            f"latency from a {partner} offset to the first {role} onset after it (within the largest window)"
-        )
+    for role, other in zip(ROLES, ROLES[::-1], strict=True):
+        text = f"latency from a {other} offset to the first {role} onset after it (within the largest window)"
         rows.append(
             {
                 "name": f"turns.{role}.response_latency_s.median",

@@ -15,6 +15,7 @@ import numpy as np
 
 from extract.render.faces import FaceSprite, load_sprite, warp_face
 from extract.render.script import DyadScript
+from extract.vocab import ROLES
 
 # Layout (fractions of frame width W for x and sizes, of height H for y).
 ADULT_FACE_WIDTH = 0.18  # detector-box width of the adult face / W
@@ -71,7 +72,7 @@ def face_poses(script: DyadScript, t: float, *, size: tuple[int, int]) -> dict[s
     w, h = size
     adult_fw = ADULT_FACE_WIDTH * w
     poses = {}
-    for role in ("adult", "infant"):
+    for role in ROLES:
         dx = float(script.curve("dx", t, role)) * w
         dy = float(script.curve("dy", t, role)) * w
         roll = float(script.curve("roll", t, role))

@@ -23,7 +23,6 @@ import numpy as np
 from scipy.ndimage import gaussian_filter1d
 
 CONTROL_HZ = 100.0  # sampling rate of the control curves
-ROLES = ("adult", "infant")
 F0_RANGE_HZ = {"adult": (180.0, 300.0), "infant": (350.0, 600.0)}
 CONTINGENCY_WINDOW_S = 2.0
 ATTACK_S = 0.02  # segment amplitude onset ramp (raised cosine)

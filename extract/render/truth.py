@@ -15,12 +15,13 @@ import numpy as np
 
 from extract.render.scene import FacePose
 from extract.render.script import CONTINGENCY_WINDOW_S, DyadScript, contingent_response_rate
+from extract.vocab import ROLES
 
 TRUTH_FORMAT = "dyadscope.render.truth/1"
 ROLE_FIELDS = ("cx", "cy", "size", "roll_deg", "mouth_open", "smile", "vocalizing")
 TRUTH_COLUMNS = (
     ("frame", "t_s")
-    + tuple(f"{role}.{f}" for role in ("adult", "infant") for f in ROLE_FIELDS)
+    + tuple(f"{role}.{f}" for role in ROLES for f in ROLE_FIELDS)
     + ("dyad.distance_norm", "dyad.distance_adult_fw")
 )
 
