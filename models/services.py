@@ -130,11 +130,15 @@ def report(
     meta=None,
     queue_path=None,
     qc_path=None,
+    validated: tuple | None = None,
 ) -> Path:
-    """The self-contained report.html (screens the clips first when no review queue is given)."""
+    """The self-contained report.html (screens the clips first when no review queue is given).
+    `validated`: (bundle, results, groups) from `validate` on the same inputs, not recomputed."""
     from models.report import render_report, write_report
 
-    bundle, results, groups = validation_results(model_path, features_path, ratings_path, meta=meta)
+    if validated is None:
+        validated = validation_results(model_path, features_path, ratings_path, meta=meta)
+    bundle, results, groups = validated
     queue = pd.read_csv(queue_path) if queue_path else None
     if queue is None:
         _, _, queue = screen(model_path, features_path, Path(out_path).parent, qc_path=qc_path)
@@ -185,5 +189,6 @@ def run_models(out: Path, ratings: Path, *, cfg, hook=None) -> tuple[ModelBundle
         ratings_path=ratings,
         meta=qc,
         queue_path=out / "review_queue.csv",
+        validated=(bundle, results, groups),
     )
     return bundle, results, groups
