@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from extract.intervals import runs
 from extract.video.appearance import histogram_distance
 
 
@@ -174,31 +175,18 @@ def repair_swaps(
         flip = _drop_short_runs(total > 0, min_run=min_run)
         if not flip.any():
             break
-        repairs += _count_runs(flip)
+        repairs += len(runs(flip))
         flipped = np.isin(frames, order[flip]) & (identity >= 0)
         identity[flipped] = 1 - identity[flipped]
     return identity, repairs
 
 
 def _drop_short_runs(flags: np.ndarray, *, min_run: int) -> np.ndarray:
-    out = flags.copy()
-    n = len(flags)
-    i = 0
-    while i < n:
-        if flags[i]:
-            j = i
-            while j < n and flags[j]:
-                j += 1
-            if j - i < min_run:
-                out[i:j] = False
-            i = j
-        else:
-            i += 1
+    """flags with runs of True shorter than `min_run` set to False."""
+    out = np.zeros(len(flags), dtype=bool)
+    for a, b in runs(flags, min_len=min_run):
+        out[a:b] = True
     return out
-
-
-def _count_runs(flags: np.ndarray) -> int:
-    return int(np.sum(np.diff(np.concatenate([[0], flags.astype(int)])) == 1))
 
 
 def resolve_identities(
