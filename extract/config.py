@@ -41,6 +41,9 @@ class FacesConfig(_Section):
     short_range_strips: int = Field(2, ge=0, le=4)
     short_range_new_confidence: float = Field(0.7, gt=0, le=1)
     rescue_side_fw: float = Field(3.0, ge=0, le=10)
+    edge_pad: float = Field(0.1, ge=0, le=0.5)
+    covered_hand_fw: float = Field(1.0, ge=0)
+    covered_colour_shift: float = Field(0.5, gt=0, le=1)
 
 
 class TrackingConfig(_Section):
@@ -78,7 +81,14 @@ class RolesConfig(_Section):
     size_scale: float = Field(0.15, gt=0)
     proportion_scale: float = Field(0.1, gt=0)
     body_scale: float = Field(0.2, gt=0)
+    head_shoulder_scale: float = Field(0.2, gt=0)
+    voice_scale: float = Field(0.5, gt=0)
     position_scale: float = Field(0.5, gt=0)
+    cue_cap: float = Field(3.0, gt=0)
+    min_conflict: float = Field(0.5, ge=0)
+    voice_cue: bool = True
+    sheet: bool = True
+    adult_voice_max_hz: float = Field(250.0, gt=50, le=1000)
 
 
 class DyadConfig(_Section):

@@ -22,6 +22,7 @@ from extract.media import probe, read_audio
 from extract.outputs import write_json, write_parquet
 from extract.progress import ProgressHook
 from extract.provenance import provenance
+from extract.video.role_sheet import write_role_sheet
 from extract.video.run import video_signals
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,20 @@ def _video_table(
         hook=hook,
         overlay_path=overlay,
         decoder_threads=decoder_threads,
+        swap_roles=clip.meta.get("swap_roles") == "1",
     )
+    if cfg.roles.sheet:
+        try:
+            write_role_sheet(
+                clip.path,
+                result.table,
+                clip_dir / "roles.png",
+                clip_id=clip.clip_id,
+                qc=result.qc,
+                longest_side=cfg.video.longest_side,
+            )
+        except MediaError as exc:  # the signals are fine; only the stills could not be read again
+            result.notes.append(f"no role sheet: {exc}")
     return result.table, result.qc, result.notes
 
 
@@ -118,7 +132,15 @@ def extract_clip(
                 {
                     "clip_id": clip.clip_id,
                     "features": features,
-                    "provenance": provenance(cfg, input_path=clip.path),
+                    "provenance": {
+                        **provenance(cfg, input_path=clip.path),
+                        "roles": clip.meta.get("roles_fix")
+                        or (
+                            f"manifest: infant_side={clip.meta['infant_side']}"
+                            if "infant_side" in clip.meta
+                            else "cues"
+                        ),
+                    },
                 },
             )
     except MediaError as exc:

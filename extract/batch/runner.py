@@ -9,6 +9,7 @@ input order, so they do not depend on which worker finished first.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import time
 import uuid
@@ -21,6 +22,7 @@ from extract.batch.completion import clip_dir, input_fingerprint, is_current, re
 from extract.batch.executors import TaskOutcome, run_dask, run_local
 from extract.batch.inputs import MANIFEST_META, ClipInput, InputError, collect_inputs
 from extract.batch.pipeline import extract_clip
+from extract.batch.roles_fix import ROLES_FILE, apply_roles_fix, read_roles_fix, write_roles_file
 from extract.batch.runlog import RunLog
 from extract.batch.shards import select_shard
 from extract.config import Config
@@ -45,6 +47,14 @@ class BatchOptions:
     scheduler: str | None = None  # Dask scheduler address
 
 
+def clip_config_hash(cfg: Config, clip: ClipInput) -> str:
+    """The config hash a clip's outputs depend on: the run's, plus its role fix or manifest side."""
+    fix = {k: clip.meta[k] for k in ("infant_side", "swap_roles") if k in clip.meta}
+    if not fix:
+        return cfg.hash()
+    return f"{cfg.hash()}+{hashlib.sha256(json.dumps(fix, sort_keys=True).encode()).hexdigest()[:8]}"
+
+
 def _process(clip: ClipInput, *, out_dir: Path, cfg: Config) -> dict:
     """Worker task: redo one clip from an empty folder and seal it. Returns its run record."""
     started = time.perf_counter()
@@ -61,7 +71,9 @@ def _process(clip: ClipInput, *, out_dir: Path, cfg: Config) -> dict:
         }
     qc.pop("seconds", None)  # timings go to run.jsonl; tables must not change between runs
     qc["config_hash"] = cfg.hash()
-    write_marker(folder, qc=qc, fingerprint=input_fingerprint(clip.path), config_hash=cfg.hash())
+    write_marker(
+        folder, qc=qc, fingerprint=input_fingerprint(clip.path), config_hash=clip_config_hash(cfg, clip)
+    )
     return {
         "status": qc["status"],
         "error": qc.get("error", ""),
@@ -125,7 +137,10 @@ def merge_outputs(out_dir: str | Path) -> pd.DataFrame:
     inputs = Path(out_dir) / INPUTS_FILE
     if not inputs.exists():
         raise InputError(f"{inputs}: not found; is {out_dir} the --out folder of a run?")
-    return assemble_tables(collect_inputs([inputs]), out_dir)
+    clips = collect_inputs([inputs])
+    qc = assemble_tables(clips, out_dir)
+    write_roles_file(Path(out_dir), clips, qc, read_roles_fix(Path(out_dir) / ROLES_FILE))
+    return qc
 
 
 def run_batch(
@@ -145,6 +160,8 @@ def run_batch(
     folders and `run.shard-i-of-N.jsonl`; `dyadscope merge` then writes the tables."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    fixes = read_roles_fix(out_dir / ROLES_FILE)
+    clips = apply_roles_fix(clips, fixes, source=ROLES_FILE)
     _write_run_inputs(out_dir, cfg, clips)
     selected = select_shard(clips, *options.shard) if options.shard else clips
     log_name = f"run.shard-{options.shard[0]}-of-{options.shard[1]}.jsonl" if options.shard else "run.jsonl"
@@ -159,7 +176,9 @@ def run_batch(
             hook("clip", {"clip_id": clip.clip_id, **record}, completed=done, total=len(selected))
 
     for clip in selected:
-        if not options.force and is_current(clip_dir(out_dir, clip.clip_id), clip.path, cfg.hash()):
+        if not options.force and is_current(
+            clip_dir(out_dir, clip.clip_id), clip.path, clip_config_hash(cfg, clip)
+        ):
             record = {
                 "status": read_marker(clip_dir(out_dir, clip.clip_id))["qc"]["status"],
                 "error": "",
@@ -187,4 +206,6 @@ def run_batch(
         run_local(task, todo, jobs=options.jobs, on_result=on_result)
     if options.shard:
         return pd.DataFrame([_qc_row(c, out_dir) for c in selected])
-    return assemble_tables(clips, out_dir)
+    qc = assemble_tables(clips, out_dir)
+    write_roles_file(out_dir, clips, qc, fixes)
+    return qc

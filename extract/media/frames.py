@@ -144,3 +144,42 @@ def iter_frames(
             )
             index += 1
         decoded.check_complete(container)
+
+
+def frames_at(path: str | Path, times_s, *, longest_side: int = 640) -> list[Frame]:
+    """The frame showing at each time in `times_s` (seconds on the container's clock, ascending):
+    a seek to the keyframe before it, then decoding forward, so a few stills from a long clip cost
+    a few GOPs, not the whole file. `index` is the position in `times_s`; `source_index` is -1
+    (unknown after a seek)."""
+    path = Path(path)
+    out: list[Frame] = []
+    with open_media(path) as container:
+        stream = video_stream(container)
+        if stream is None:
+            raise NoVideoStreamError(path, "has no video stream")
+        origin = clock_origin_s(container)
+        for k, target in enumerate(times_s):
+            container.seek(int((target + origin) / stream.time_base), stream=stream, backward=True)
+            picked = None
+            try:
+                for frame in container.decode(stream):
+                    if frame.pts is None:
+                        continue
+                    picked = frame
+                    if float(frame.pts * frame.time_base) - origin >= target - 1e-3:
+                        break
+            except av.FFmpegError:
+                pass  # damaged past this point: keep the last frame decoded
+            if picked is None:
+                continue
+            size = scaled_size(picked.width, picked.height, longest_side)
+            image = picked.to_ndarray(width=size[0], height=size[1], format="rgb24", interpolation="AREA")
+            out.append(
+                Frame(
+                    t_s=float(picked.pts * picked.time_base) - origin,
+                    index=k,
+                    source_index=-1,
+                    image=rotate_image(image, picked.rotation or 0),
+                )
+            )
+    return out

@@ -62,10 +62,12 @@ class MediaPipeSolutions:
         self._min_det = min_detection_confidence
         self._close_det = None  # the short-range detector for the second pass, created when first needed
         self._meshes: dict[int, object] = {}
+        self._mesh_once = None  # a static-image face mesh for retried crops, created when first needed
         self._poses: dict[int, object] = {}
 
     def detect_faces(self, image: np.ndarray) -> np.ndarray:
-        """image (H, W, 3) RGB uint8 -> (n, 5) float: cx, cy, w, h (relative to W, H), score."""
+        """image (H, W, 3) RGB uint8 -> (n, 17) float: cx, cy, w, h (relative to W, H), score, then
+        x, y of the six keypoints (right eye, left eye, nose tip, mouth centre, right ear, left ear)."""
         return _detections(self._det.process(image))
 
     def detect_close_faces(self, image: np.ndarray) -> np.ndarray:
@@ -82,10 +84,16 @@ class MediaPipeSolutions:
         mesh = self._meshes.get(slot)
         if mesh is None:
             mesh = self._meshes[slot] = self._mp.solutions.face_mesh.FaceMesh(**self._mesh_kw)
-        res = mesh.process(crop)
-        if not res.multi_face_landmarks:
-            return None
-        return np.array([(p.x, p.y, p.z) for p in res.multi_face_landmarks[0].landmark], np.float32)
+        return _landmarks(mesh.process(crop))
+
+    def face_mesh_once(self, crop: np.ndarray) -> np.ndarray | None:
+        """Like `face_mesh` on one image with no tracking state (for retried crops of a face the
+        tracking mesh missed)."""
+        if self._mesh_once is None:
+            self._mesh_once = self._mp.solutions.face_mesh.FaceMesh(
+                **{**self._mesh_kw, "static_image_mode": True}
+            )
+        return _landmarks(self._mesh_once.process(crop))
 
     def pose(self, region: np.ndarray, *, slot: int) -> tuple[np.ndarray, np.ndarray] | None:
         """region (h, w, 3) RGB uint8 -> ((33, 4) x, y relative to the region, z, visibility;
@@ -105,6 +113,9 @@ class MediaPipeSolutions:
         if self._close_det is not None:
             self._close_det.close()
             self._close_det = None
+        if self._mesh_once is not None:
+            self._mesh_once.close()
+            self._mesh_once = None
         for model in (*self._meshes.values(), *self._poses.values()):
             model.close()
         self._meshes.clear()
@@ -118,9 +129,17 @@ class MediaPipeSolutions:
 
 
 def _detections(res) -> np.ndarray:
-    """A FaceDetection result -> (n, 5) float: cx, cy, w, h (relative to the image), score."""
+    """A FaceDetection result -> (n, 17) float: cx, cy, w, h (relative to the image), score, 6 keypoints."""
     out = []
     for d in res.detections or []:
         bb = d.location_data.relative_bounding_box
-        out.append((bb.xmin + bb.width / 2, bb.ymin + bb.height / 2, bb.width, bb.height, d.score[0]))
-    return np.asarray(out, float).reshape(-1, 5)
+        kp = [c for k in d.location_data.relative_keypoints for c in (k.x, k.y)]
+        out.append((bb.xmin + bb.width / 2, bb.ymin + bb.height / 2, bb.width, bb.height, d.score[0], *kp))
+    return np.asarray(out, float).reshape(-1, 17)
+
+
+def _landmarks(res) -> np.ndarray | None:
+    """A FaceMesh result -> (478, 3) float32 landmarks of its first face, or None."""
+    if not res.multi_face_landmarks:
+        return None
+    return np.array([(p.x, p.y, p.z) for p in res.multi_face_landmarks[0].landmark], np.float32)

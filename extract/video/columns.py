@@ -34,9 +34,33 @@ _ROLE = [
     ),
     ("face_score", "0..1", "Face-detector confidence."),
     ("track_id", "id", "Online track the face belonged to (changes after long gaps; identity is the role)."),
-    ("mesh_found", "0/1", "1 when face-mesh landmarks were found on the face crop."),
-    ("yaw_deg", "deg", "Head yaw from the mesh's 3D landmark axes; > 0 turned towards image right."),
-    ("pitch_deg", "deg", "Head pitch; > 0 face tilted up."),
+    (
+        "mesh_found",
+        "0/1",
+        "1 when face-mesh landmarks were found: on the tracked face crop, or on a retried tight or "
+        "upright keypoint-centred crop. All expression measures (mouth, smile, eyes, brows, gaze) need it.",
+    ),
+    (
+        "head_source",
+        "code",
+        "Where yaw_deg and roll_deg come from: 1 = face mesh (pitch too), 2 = the face detector's keypoints "
+        "(nose tip against the ears; profiles the mesh misses; no pitch), nan = neither.",
+    ),
+    (
+        "face_covered",
+        "0/1",
+        "1 when the face was found but is covered (hands, cloth, toy): no mesh landmarks, and a wrist "
+        "within faces.covered_hand_fw face widths of the face, or the face box's colours more than "
+        "faces.covered_colour_shift from this person's meshed face; expression and head measures are "
+        "then empty. nan when no face was found.",
+    ),
+    (
+        "yaw_deg",
+        "deg",
+        "Head yaw from the mesh's 3D landmark axes, or from the detector keypoints (head_source 2); > 0 "
+        "turned towards image right.",
+    ),
+    ("pitch_deg", "deg", "Head pitch (mesh only); > 0 face tilted up."),
     ("roll_deg", "deg", "Head roll (eye line); > 0 tilted counter-clockwise as displayed."),
     (
         "gaze_yaw_deg",

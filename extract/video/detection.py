@@ -2,7 +2,10 @@
 
 Per layout region (the whole frame, or each half of a split screen) the full-range detector
 runs first; where it finds fewer faces than people, the short-range second pass looks in
-overlapping strips of the region, then in squares around established tracks no face covers.
+overlapping strips of the region, then in squares around established tracks no face covers,
+then the full-range detector looks again at the region padded by its own edge pixels (faces cut
+by the frame border). Each face keeps the detector's six keypoints (eyes, nose tip, mouth,
+ear tragions).
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
+import cv2
 import numpy as np
 
 from extract.config import FacesConfig
@@ -18,16 +22,27 @@ from extract.video.geometry import duplicates, layout_regions, strips
 RESCUE_MIN_HITS = (
     5  # second-pass squares only around tracks seen in at least this many frames (not brief phantoms)
 )
+N_KEYPOINTS = (
+    6  # BlazeFace: right eye, left eye, nose tip, mouth centre, right ear, left ear (subject's sides)
+)
+PASS_MAIN, PASS_CLOSE, PASS_EDGE = 0.0, 1.0, 2.0
 
 
 @dataclass(frozen=True)
 class FrameFaces:
-    """dets (n, 6): cx, cy, w, h, score, pass (0 main, 1 second), whole-frame normalised;
-    region (n,) the layout region each face was found in; regions: pixel (x0, y0, x1, y1) per region."""
+    """dets (n, 6): cx, cy, w, h, score, pass (0 main, 1 short-range, 2 padded edge), whole-frame
+    normalised; region (n,) the layout region each face was found in; regions: pixel (x0, y0, x1, y1)
+    per region; keypoints (n, 6, 2) the detector's keypoints, whole-frame normalised (nan when the
+    backend gives none)."""
 
     dets: np.ndarray
     region: np.ndarray
     regions: list[tuple[int, int, int, int]]
+    keypoints: np.ndarray | None = None
+
+    def __post_init__(self):
+        if self.keypoints is None:
+            object.__setattr__(self, "keypoints", np.full((len(self.dets), N_KEYPOINTS, 2), np.nan))
 
     @property
     def split(self) -> bool:
@@ -88,11 +103,17 @@ class FaceDetection:
         ]
         if split:
             per_region = [
-                d[(d[:, 5] == 0) | (d[:, 4] >= self.cfg.short_range_new_confidence)] for d in per_region
+                d[(d[:, 5] == PASS_MAIN) | (d[:, 4] >= self.cfg.short_range_new_confidence)]
+                for d in per_region
             ]
-        dets = np.concatenate(per_region) if per_region else np.zeros((0, 6))
+        both = np.concatenate(per_region) if per_region else np.zeros((0, 6 + 2 * N_KEYPOINTS))
         region = np.concatenate([np.full(len(d), k) for k, d in enumerate(per_region)]).astype(int)
-        return FrameFaces(dets=dets, region=region, regions=regions)
+        return FrameFaces(
+            dets=both[:, :6],
+            region=region,
+            regions=regions,
+            keypoints=both[:, 6:].reshape(-1, N_KEYPOINTS, 2),
+        )
 
     def detect_region(
         self,
@@ -104,35 +125,67 @@ class FaceDetection:
         tracks: Sequence = (),
     ) -> np.ndarray:
         """Face detections in `region` of the frame, in whole-frame normalised coordinates:
-        (n, 6) cx, cy, w, h, score, pass (0 main, 1 second), at most `keep`, narrower than
-        min_face_width dropped; the main detector's faces best first, then the second pass's.
+        (n, 6 + 12) cx, cy, w, h, score, pass (0 main, 1 short-range, 2 padded edge), then the six
+        keypoints' x, y; at most `keep`, narrower than min_face_width dropped; the main detector's
+        faces best first, then the later passes'.
 
         Second pass, only where the main (full-range) detector finds fewer than `need` faces: the
         short-range detector looks again in faces.short_range_strips overlapping strips of the
         region (close, large or turned faces the full-range model misses), then in a square of
         faces.rescue_side_fw face widths around each established track (seen in at least
         RESCUE_MIN_HITS frames) that no face covers yet, where the face is large in the
-        detector's input. Faces not already there are added."""
-        dets = self._run_detector(self.backend.detect_faces, image, region, keep=keep)
-        dets = np.column_stack([dets, np.zeros(len(dets))])
-        close = getattr(self.backend, "detect_close_faces", None)
-        if len(dets) >= need or close is None:
+        detector's input. Last, while faces are still missing, the full-range detector looks at
+        the region padded by faces.edge_pad of its size on every side (edge pixels repeated), where a
+        face cut by the border looks whole enough; only faces centred inside the region count.
+        Faces not already there are added."""
+        dets = _with_pass(self._run_detector(self.backend.detect_faces, image, region, keep=keep), PASS_MAIN)
+        if len(dets) >= need:
             return dets
-        looks = strips(region, self.cfg.short_range_strips) if self.cfg.short_range_strips else []
-        for look in looks + [None]:
-            if look is None:  # after the strips: the squares around uncovered tracks
-                looks_at_tracks = self.rescue_squares(image, region, dets, tracks)
-                if len(dets) >= need or not looks_at_tracks:
-                    break
-                extra = np.concatenate(
-                    [self._run_detector(close, image, sq, keep=1) for sq in looks_at_tracks]
-                )
+        close = getattr(self.backend, "detect_close_faces", None)
+        looks = strips(region, self.cfg.short_range_strips) if self.cfg.short_range_strips and close else []
+        for look in looks + ["tracks", "edge"]:
+            if len(dets) >= need and look in (
+                "tracks",
+                "edge",
+            ):  # every strip runs; later looks only if needed
+                break
+            if look == "tracks":
+                squares = self.rescue_squares(image, region, dets, tracks) if close else []
+                extra = [self._run_detector(close, image, sq, keep=1) for sq in squares]
+                extra, kind = np.concatenate(extra) if extra else np.zeros((0, 17)), PASS_CLOSE
+            elif look == "edge":
+                extra, kind = self._padded(image, region, keep=keep), PASS_EDGE
             else:
-                extra = self._run_detector(close, image, look, keep=keep)
+                extra, kind = self._run_detector(close, image, look, keep=keep), PASS_CLOSE
             for d in extra[np.argsort(-extra[:, 4], kind="stable")]:
                 if len(dets) < keep and not duplicates(d, dets):
-                    dets = np.vstack([dets, [*d, 1.0]])
+                    dets = np.vstack([dets, _with_pass(d[None], kind)])
         return dets
+
+    def _padded(self, image: np.ndarray, region: tuple[int, int, int, int], *, keep: int) -> np.ndarray:
+        """The full-range detector on `region` padded by faces.edge_pad of its size per side
+        (replicated edge pixels); faces centred outside the region dropped. (n, 17) like _run_detector."""
+        if not self.cfg.edge_pad:
+            return np.zeros((0, 17))
+        x0, y0, x1, y1 = region
+        px, py = int(round(self.cfg.edge_pad * (x1 - x0))), int(round(self.cfg.edge_pad * (y1 - y0)))
+        padded = cv2.copyMakeBorder(
+            np.ascontiguousarray(image[y0:y1, x0:x1]), py, py, px, px, cv2.BORDER_REPLICATE
+        )
+        h, w = image.shape[:2]
+        dets = self._run_detector(
+            self.backend.detect_faces, padded, (0, 0, padded.shape[1], padded.shape[0]), keep=keep
+        )
+        scale = np.array([padded.shape[1] / w, padded.shape[0] / h])
+        shift = np.array([(x0 - px) / w, (y0 - py) / h])
+        dets[:, 0:2] = dets[:, 0:2] * scale + shift
+        dets[:, 2:4] *= scale
+        kp = dets[:, 5:17].reshape(-1, N_KEYPOINTS, 2)
+        dets[:, 5:17] = (kp * scale + shift).reshape(-1, 2 * N_KEYPOINTS)
+        inside = (
+            (dets[:, 0] >= x0 / w) & (dets[:, 0] <= x1 / w) & (dets[:, 1] >= y0 / h) & (dets[:, 1] <= y1 / h)
+        )
+        return dets[inside & (dets[:, 2] >= self.cfg.min_face_width)]
 
     def rescue_squares(
         self, image: np.ndarray, region: tuple[int, int, int, int], dets: np.ndarray, tracks: Sequence
@@ -159,17 +212,25 @@ class FaceDetection:
     def _run_detector(
         self, detect, image: np.ndarray, region: tuple[int, int, int, int], *, keep: int
     ) -> np.ndarray:
+        """(n, 17): cx, cy, w, h, score, then the keypoints' x, y (nan when the backend gives only
+        boxes), whole-frame normalised."""
         h, w = image.shape[:2]
         x0, y0, x1, y1 = region
         whole = (x0, y0, x1, y1) == (0, 0, w, h)
-        dets = np.asarray(
-            detect(image if whole else np.ascontiguousarray(image[y0:y1, x0:x1])), float
-        ).reshape(-1, 5)
+        raw = np.asarray(detect(image if whole else np.ascontiguousarray(image[y0:y1, x0:x1])), float)
+        raw = raw.reshape(len(raw), -1) if raw.size else np.zeros((0, 5))
+        dets = np.full((len(raw), 17), np.nan)
+        dets[:, : raw.shape[1]] = raw[:, :17]
         if not whole:
             rw, rh = (x1 - x0) / w, (y1 - y0) / h
-            dets[:, 0] = x0 / w + dets[:, 0] * rw
-            dets[:, 1] = y0 / h + dets[:, 1] * rh
+            dets[:, [0, *range(5, 17, 2)]] = x0 / w + dets[:, [0, *range(5, 17, 2)]] * rw
+            dets[:, [1, *range(6, 17, 2)]] = y0 / h + dets[:, [1, *range(6, 17, 2)]] * rh
             dets[:, 2] *= rw
             dets[:, 3] *= rh
         dets = dets[np.argsort(-dets[:, 4])][:keep]
         return dets[dets[:, 2] >= self.cfg.min_face_width]
+
+
+def _with_pass(dets: np.ndarray, kind: float) -> np.ndarray:
+    """(n, 17) detector rows -> (n, 18) cx, cy, w, h, score, pass, keypoints."""
+    return np.column_stack([dets[:, :5], np.full(len(dets), kind), dets[:, 5:17]])

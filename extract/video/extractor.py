@@ -62,6 +62,7 @@ class VideoExtractor:
                 dyad=cfg.dyad,
                 qc=cfg.qc,
                 pose_every_n_frames=cfg.pose.every_n_frames,
+                faces=cfg.faces,
             ),
             tracker=Tracker.from_config(cfg.tracking, fps=cfg.video.analysis_fps),
             backend=backend,
@@ -95,11 +96,26 @@ class VideoExtractor:
         obs.rows += self.measurement.measure(image, faces, assigned, live, index=index, t_s=t_s)
         obs.hists += [hists[j] for j in assigned]
 
-    def finish(self, *, infant_side: str | None = None) -> VideoResult:
+    @property
+    def times_s(self) -> np.ndarray:
+        """The analysis frames' times so far (s)."""
+        return np.array([t for t, _ in self._obs.frames], float)
+
+    def finish(
+        self,
+        *,
+        infant_side: str | None = None,
+        adult_voice: np.ndarray | None = None,
+        swap_roles: bool = False,
+    ) -> VideoResult:
         """Resolve identities and roles; build the table. `infant_side` (a manifest value)
-        overrides roles.infant_side when given."""
+        overrides roles.infant_side when given; adult_voice: per analysis frame, the adult-voice
+        share for the voice role cue (voice_cue.adult_voice_share); swap_roles flips the roles found."""
         landmarks = self.measurement.landmarks if self.keep_landmarks else None
-        return self.resolution.resolve(self._obs, infant_side=infant_side, landmarks=landmarks)
+        self._obs.adult_voice = adult_voice
+        return self.resolution.resolve(
+            self._obs, infant_side=infant_side, landmarks=landmarks, swap_roles=swap_roles
+        )
 
     def close(self) -> None:
         self.backend.close()

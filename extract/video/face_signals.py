@@ -202,10 +202,12 @@ def landmark_speed(prev: np.ndarray | None, cur: np.ndarray, *, dt: float) -> fl
 
 def eye_spacing_ratio(lm: np.ndarray) -> float:
     """Face proportion for the role cue: distance between the eye centres (corner midpoints)
-    over the distance from their midpoint to the chin (152), both in the image plane. Infant
-    faces (wide-set eyes, short lower face) score higher; zoom and roll do not change it, yaw
-    shortens the eye spacing (use near-frontal frames). lm (478, >=2) pixels."""
-    r = (lm[EYE_R[0], :2] + lm[EYE_R[1], :2]) / 2
-    left = (lm[EYE_L[0], :2] + lm[EYE_L[1], :2]) / 2
-    down = np.linalg.norm(lm[CHIN, :2] - (r + left) / 2)
+    over the distance from their midpoint to the chin (152), in 3D when depth is given. Infant
+    faces (wide-set eyes, short lower face) score higher; zoom and roll do not change it, and the
+    3D distances undo most of the shortening by yaw (still, use near-frontal frames).
+    lm (478, 2 or 3) pixels (x, y[, z])."""
+    k = min(lm.shape[1], 3)
+    r = (lm[EYE_R[0], :k] + lm[EYE_R[1], :k]) / 2
+    left = (lm[EYE_L[0], :k] + lm[EYE_L[1], :k]) / 2
+    down = np.linalg.norm(lm[CHIN, :k] - (r + left) / 2)
     return float(np.linalg.norm(left - r) / down) if down > 0 else float("nan")

@@ -27,6 +27,22 @@ def square_crop(
     return crop, m
 
 
+def rotated_crop(
+    image: np.ndarray, *, cx: float, cy: float, side: float, angle_deg: float, out_px: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Like `square_crop`, with the content turned `angle_deg` counter-clockwise (as displayed)
+    about (cx, cy), e.g. to make a tilted face upright. Returns (crop, m), m mapping crop-relative
+    (u, v) to image pixels."""
+    fwd = cv2.getRotationMatrix2D((float(cx), float(cy)), float(angle_deg), out_px / side)
+    fwd[:, 2] += (out_px / 2 - cx, out_px / 2 - cy)
+    crop = cv2.warpAffine(
+        image, fwd, (out_px, out_px), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
+    inv = cv2.invertAffineTransform(fwd)
+    m = np.column_stack([inv[:, :2] * out_px, inv[:, 2]])
+    return crop, m
+
+
 def to_image(points: np.ndarray, m: np.ndarray) -> np.ndarray:
     """(n, >=2) crop-relative points -> (n, 2) image pixels under affine `m` (2, 3)."""
     return points[:, :2] @ m[:, :2].T + m[:, 2]

@@ -70,6 +70,10 @@ def video_qc(
         notes.append(
             f"role assignment confidence {roles.confidence:.2f} (< {t.min_role_confidence}; cue: {roles.cue})"
         )
+    if roles.disagreement:
+        notes.append(
+            f"role cues disagree: {roles.disagreement}; check the role sheet (fix: roles.csv or infant_side)"
+        )
     if duration_min > 0 and swap_repairs / duration_min > t.max_swap_repairs_per_min:
         notes.append(
             f"{swap_repairs} identity swap repairs ({swap_repairs / duration_min:.1f}/min > "

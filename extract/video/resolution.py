@@ -9,15 +9,17 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from extract.config import DyadConfig, QcConfig, RolesConfig, TrackingConfig
+from extract.config import DyadConfig, FacesConfig, QcConfig, RolesConfig, TrackingConfig
 from extract.video.appearance import HIST_SIZE
 from extract.video.body_signals import BODY_MEASURES
 from extract.video.columns import FRAME_COLUMNS, ROLES
+from extract.video.covered import colour_shift, covered_faces
 from extract.video.dyad import dyad_measures
 from extract.video.face_signals import FACE_MEASURES
 from extract.video.identities import IdentityResult, resolve_identities
 from extract.video.qc import video_qc
-from extract.video.roles import assign_roles
+from extract.video.roles import RoleResult, assign_roles
+from extract.video.voice_cue import mouth_response
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,9 @@ class ClipObservations:
     rows: list[dict] = field(default_factory=list)
     hists: list[np.ndarray] = field(default_factory=list)
     size: tuple[int, int] | None = None  # (width, height) px
+    adult_voice: np.ndarray | None = (
+        None  # per analysis frame: adult-voice share (voice_cue.py); None = no audio
+    )
 
 
 class ClipResolution:
@@ -58,9 +63,11 @@ class ClipResolution:
         dyad: DyadConfig,
         qc: QcConfig,
         pose_every_n_frames: int = 5,
+        faces: FacesConfig | None = None,
     ):
         self.tracking, self.roles_cfg, self.dyad_cfg, self.qc_cfg = tracking, roles, dyad, qc
         self.pose_every_n_frames = pose_every_n_frames
+        self.faces_cfg = faces or FacesConfig()
 
     @classmethod
     def from_config(
@@ -71,14 +78,28 @@ class ClipResolution:
         dyad: DyadConfig,
         qc: QcConfig,
         pose_every_n_frames: int,
+        faces: FacesConfig | None = None,
     ) -> ClipResolution:
-        return cls(tracking=tracking, roles=roles, dyad=dyad, qc=qc, pose_every_n_frames=pose_every_n_frames)
+        return cls(
+            tracking=tracking,
+            roles=roles,
+            dyad=dyad,
+            qc=qc,
+            pose_every_n_frames=pose_every_n_frames,
+            faces=faces,
+        )
 
     def resolve(
-        self, obs: ClipObservations, *, infant_side: str | None = None, landmarks: dict | None = None
+        self,
+        obs: ClipObservations,
+        *,
+        infant_side: str | None = None,
+        landmarks: dict | None = None,
+        swap_roles: bool = False,
     ) -> VideoResult:
         """Identities and roles over the whole clip; the table. `infant_side` (a manifest value)
-        overrides roles.infant_side when given; landmarks ((frame, track) -> points) are re-keyed by role."""
+        overrides roles.infant_side when given; swap_roles (a reviewer's fix in roles.csv) flips the
+        roles found; landmarks ((frame, track) -> points) are re-keyed by role."""
         n = len(obs.frames)
         table_obs = pd.DataFrame(obs.rows, columns=None if obs.rows else OBS_COLUMNS)
         hists = np.array(obs.hists) if obs.hists else np.zeros((0, HIST_SIZE), np.float32)
@@ -102,15 +123,31 @@ class ClipResolution:
                 aspect=(obs.size[1] / obs.size[0]) if obs.size else 1.0,
             )
         table_obs["identity"] = ident.identity
+        meshed = (
+            table_obs["mesh_found"].to_numpy(float) == 1
+            if "mesh_found" in table_obs
+            else np.zeros(len(table_obs), bool)
+        )
+        table_obs["colour_shift"] = colour_shift(hists, ident.identity, meshed) if len(table_obs) else []
         kept = table_obs[table_obs.identity >= 0]
         ids = sorted(kept.identity.unique())
         widths = np.array([kept.w[kept.identity == k].median() for k in ids])
         centres = np.array(
             [[kept.cx[kept.identity == k].median(), kept.cy[kept.identity == k].median()] for k in ids]
         ).reshape(-1, 2)
-        eye_ratios, body_widths = (
-            np.array([_median(kept, c, k) for k in ids]) for c in ("eye_ratio", "shoulder_w")
+        kept = kept.assign(head_shoulder=kept["w"] / kept["shoulder_w"] if "shoulder_w" in kept else np.nan)
+        eye_ratios, body_widths, head_shoulder = (
+            np.array([_median(kept, c, k) for k in ids]) for c in ("eye_ratio", "shoulder_w", "head_shoulder")
         )
+        voice = self.voice_responses(kept, ids, obs.adult_voice, n)
+        counts = {
+            cue: tuple(_count(kept, column, k) for k in ids[:2])
+            for cue, column in (
+                ("proportion", "eye_ratio"),
+                ("body", "shoulder_w"),
+                ("head_shoulder", "head_shoulder"),
+            )
+        }
         side = (infant_side or self.roles_cfg.infant_side).strip().lower()
         notes: list[str] = []
         allowed = {"split_lr": ("left", "right"), "split_tb": ("top", "bottom")}.get(self.roles_cfg.layout)
@@ -128,14 +165,25 @@ class ClipResolution:
             size_scale=rc.size_scale,
             eye_ratios=eye_ratios,
             body_widths=body_widths,
+            head_shoulder=head_shoulder,
+            voice=voice,
             proportion_scale=rc.proportion_scale,
             body_scale=rc.body_scale,
+            head_shoulder_scale=rc.head_shoulder_scale,
+            voice_scale=rc.voice_scale,
             position_scale=rc.position_scale,
             use_position=not split,
+            cue_cap=rc.cue_cap,
+            min_conflict=rc.min_conflict,
+            counts=counts if len(ids) == 2 else None,
         )
+        if swap_roles and roles.roles:
+            flipped = {k: "adult" if r == "infant" else "infant" for k, r in roles.roles.items()}
+            roles = RoleResult(flipped, 1.0, "reviewer", roles.evidence)
         role_of = {ids[k]: r for k, r in roles.roles.items()}
         table = self.frame_table(obs.frames, kept, role_of)
         w, h = obs.size or (1, 1)
+        self.mark_covered(table, kept, role_of, aspect=h / w)
         dyad_measures(
             table,
             aspect=h / w,
@@ -179,6 +227,38 @@ class ClipResolution:
         )
         return VideoResult(table=table, qc=qc, notes=notes, landmarks=by_role)
 
+    def voice_responses(self, kept: pd.DataFrame, ids: list, adult_voice: np.ndarray | None, n: int):
+        """Per identity: mouth response to the adult voice (voice_cue.mouth_response); None without audio."""
+        if adult_voice is None or not self.roles_cfg.voice_cue or "mouth_open" not in kept:
+            return None
+        out = []
+        for k in ids:
+            mine = kept[kept.identity == k]
+            mouth = np.full(n, np.nan)
+            mouth[mine.frame.to_numpy(int)] = mine["mouth_open"].to_numpy(float)
+            out.append(mouth_response(mouth, adult_voice))
+        return np.array(out)
+
+    def mark_covered(self, table: pd.DataFrame, kept: pd.DataFrame, role_of: dict, *, aspect: float) -> None:
+        """`<role>.face_covered` (see covered.py); covered frames lose their expression and head measures."""
+        shift = {}
+        for role in ROLES:
+            mine = kept[kept.identity.map(role_of) == role]
+            shift[role] = np.full(len(table), np.nan)
+            shift[role][mine.frame.to_numpy(int)] = mine["colour_shift"].to_numpy(float)
+        covered = covered_faces(
+            table,
+            shift,
+            aspect=aspect,
+            hand_fw=self.faces_cfg.covered_hand_fw,
+            colour_shift=self.faces_cfg.covered_colour_shift,
+        )
+        for role in ROLES:
+            table[f"{role}.face_covered"] = covered[role]
+            hidden = covered[role] == 1
+            for m in ("head_source", *FACE_MEASURES, "face_motion"):
+                table.loc[hidden, f"{role}.{m}"] = np.nan
+
     def frame_table(self, frames: list[tuple[float, int]], kept: pd.DataFrame, role_of: dict) -> pd.DataFrame:
         """One row per analysis frame: t_s, source_frame and `<role>.<measure>` from the kept observations."""
         n = len(frames)
@@ -193,6 +273,7 @@ class ClipResolution:
             "face_score",
             "track_id",
             "mesh_found",
+            "head_source",
             *FACE_MEASURES,
             "face_motion",
             *POSE_COLUMNS,
@@ -214,7 +295,14 @@ class ClipResolution:
                 ("half", "face_half"),
             ):
                 cols[dst][idx] = mine[src].to_numpy(float)
-            for m in ("mesh_found", *FACE_MEASURES, "face_motion", *POSE_COLUMNS, "motion_energy"):
+            for m in (
+                "mesh_found",
+                "head_source",
+                *FACE_MEASURES,
+                "face_motion",
+                *POSE_COLUMNS,
+                "motion_energy",
+            ):
                 if m in mine:
                     cols[m][idx] = mine[m].to_numpy(float)
             # pose runs every k frames: carry its values to the frames between (same person present)
@@ -238,6 +326,13 @@ def _median(obs: pd.DataFrame, column: str, identity: int) -> float:
     v = obs.loc[obs.identity == identity, column].to_numpy(float)
     v = v[np.isfinite(v)]
     return float(np.median(v)) if len(v) else float("nan")
+
+
+def _count(obs: pd.DataFrame, column: str, identity: int) -> int:
+    """Frames with a finite value of an observation column for one identity."""
+    if column not in obs:
+        return 0
+    return int(np.isfinite(obs.loc[obs.identity == identity, column].to_numpy(float)).sum())
 
 
 def identities_by_half(obs: pd.DataFrame, *, n_frames: int, min_identity_share: float) -> IdentityResult:

@@ -6,11 +6,13 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from extract.errors import MediaError
 from extract.media import iter_frames
 from extract.progress import ProgressHook
 from extract.video.extractor import VideoExtractor, VideoResult
 from extract.video.overlay import write_overlay
 from extract.video.roles import SIDES
+from extract.video.voice_cue import adult_voice_share
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +27,23 @@ def _frames(path: Path, cfg, threads: int):
     )
 
 
+def _adult_voice(path: Path, cfg, times_s):
+    """The voice role cue's adult-voice share per analysis frame; None when off, no audio, or unreadable."""
+    if not cfg.roles.voice_cue or cfg.roles.infant_side != "auto" or not len(times_s):
+        return None
+    try:
+        return adult_voice_share(
+            path,
+            times_s,
+            sample_rate=cfg.audio.sample_rate,
+            pitch_cfg=cfg.audio.pitch,
+            max_f0_hz=cfg.roles.adult_voice_max_hz,
+        )
+    except MediaError as e:  # the audio's own stage reports unreadable audio; roles go on without it
+        log.warning("%s: no voice role cue (%s)", path, e)
+        return None
+
+
 def video_signals(
     path: str | Path,
     cfg,
@@ -34,13 +53,15 @@ def video_signals(
     overlay_path: str | Path | None = None,
     backend=None,
     decoder_threads: int = 0,
+    swap_roles: bool = False,
 ) -> VideoResult:
     """The role-prefixed frame table, QC figures and warnings for the clip at `path`.
 
     infant_side: per-clip override of cfg.roles.infant_side (a manifest column); an unknown
     value is ignored with a warning in the result's notes. hook("frame", completed=k) after each analysis
     frame. decoder_threads: FFmpeg threads
-    when cfg.video.decoder_threads is 0 (auto); 0 lets FFmpeg decide (batch workers pass 1)."""
+    when cfg.video.decoder_threads is 0 (auto); 0 lets FFmpeg decide (batch workers pass 1).
+    swap_roles: a reviewer's fix (roles.csv): flip the roles the cues chose."""
     path = Path(path)
     threads = cfg.video.decoder_threads or decoder_threads
     notes = []
@@ -57,7 +78,8 @@ def video_signals(
             extractor.process(frame.image, t_s=frame.t_s, source_frame=frame.source_index)
             if hook:
                 hook("frame", None, completed=frame.index + 1)
-        result = extractor.finish(infant_side=infant_side)
+        voice = None if infant_side not in (None, "auto") else _adult_voice(path, cfg, extractor.times_s)
+        result = extractor.finish(infant_side=infant_side, adult_voice=voice, swap_roles=swap_roles)
     result.notes[:0] = notes
     if overlay_path is not None:
         write_overlay(

@@ -118,7 +118,7 @@ def _cmd_extract(args) -> int:
     what = (
         "clips/<clip_id>/; run 'dyadscope merge' after all shards"
         if options.shard
-        else "qc.csv, features.csv, clips/<clip_id>/, run.jsonl"
+        else "qc.csv, features.csv, roles.csv (fix roles; sheets in clips/<clip_id>/roles.png)"
     )
     return _summary(qc, args.out, what)
 
