@@ -42,7 +42,7 @@ class FacesConfig(_Section):
     short_range_new_confidence: float = Field(0.7, gt=0, le=1)
     rescue_side_fw: float = Field(3.0, ge=0, le=10)
     edge_pad: float = Field(0.1, ge=0, le=0.5)
-    covered_hand_fw: float = Field(1.0, ge=0)
+    covered_hand_fw: float = Field(0.75, ge=0)
     covered_colour_shift: float = Field(0.5, gt=0, le=1)
 
 

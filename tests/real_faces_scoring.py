@@ -18,6 +18,7 @@ NEAR = 0.15  # a reported face counts when its centre is within this of the anno
 MAX_DT_S = 0.15  # an annotation with no analysis frame this close in time counts as missed
 NOT_VISIBLE = ("covered", "turned_away", "out_of_frame")
 ROLES = ("adult", "infant")
+SIGNALS = ("yaw_deg", "pitch_deg", "mouth_open", "smile", "gaze_yaw_deg")  # per-signal coverage
 
 
 def load_annotations(path: Path = ANNOTATIONS) -> pd.DataFrame:
@@ -45,6 +46,8 @@ def match_rows(table: pd.DataFrame, ann: pd.DataFrame) -> pd.DataFrame:
             row[f"{who}_mesh"] = bool(found and table[f"{role}.mesh_found"].iat[k] == 1)
             cov = f"{role}.face_covered"
             row[f"{who}_covered"] = bool(found and cov in table and table[cov].iat[k] == 1)
+        for sig in SIGNALS:
+            row[f"has_{sig}"] = bool(row["own_found"] and np.isfinite(table[f"{a.role}.{sig}"].iat[k]))
         out.append(row)
     m = pd.DataFrame(out)
     for who in ("own", "other"):
@@ -64,6 +67,8 @@ def score(matched: pd.DataFrame) -> dict:
     - wrong_role: share of visible faces (both roles) reported under the other role;
     - reported_not_visible: share of not-visible annotations (covered, turned away, out of frame)
       for which the role's face is reported and not marked covered;
+    - covered_visible: share of visible faces found but marked covered (a false alarm);
+    - coverage_<signal>: share of visible faces (both roles) found with a value of that signal;
     - n_visible_<role>, n_not_visible: the counts behind them."""
     vis = matched[matched.state == "visible"]
     out: dict = {}
@@ -73,6 +78,10 @@ def score(matched: pd.DataFrame) -> dict:
         ok = v.own_found & v.own_near
         out[f"recall_{role}"] = float(ok.mean()) if len(v) else np.nan
         out[f"landmarks_{role}"] = float((ok & v.own_mesh).mean()) if len(v) else np.nan
+    ok_vis = vis.own_found & vis.own_near
+    out["covered_visible"] = float((ok_vis & vis.own_covered).mean()) if len(vis) else np.nan
+    for sig in SIGNALS:
+        out[f"coverage_{sig}"] = float((ok_vis & vis[f"has_{sig}"]).mean()) if len(vis) else np.nan
     wrong = vis.other_found & vis.other_near & ~(vis.own_found & vis.own_near)
     out["wrong_role"] = float(wrong.mean()) if len(vis) else np.nan
     nv = matched[matched.state.isin(NOT_VISIBLE)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 L_SHOULDER, R_SHOULDER, L_HIP, R_HIP, L_WRIST, R_WRIST = 11, 12, 23, 24, 15, 16
+HANDS = {"l": (17, 19, 21), "r": (18, 20, 22)}  # pinky, index, thumb knuckles of each hand
 UPPER_BODY = (0, 11, 12, 13, 14, 15, 16)
 BODY_MEASURES = (
     "pose_visibility",
@@ -19,6 +20,10 @@ BODY_MEASURES = (
     "wrist_l_y",
     "wrist_r_x",
     "wrist_r_y",
+    "hand_l_x",
+    "hand_l_y",
+    "hand_r_x",
+    "hand_r_y",
 )
 OVERLAY_EDGES = ((11, 12), (11, 13), (13, 15), (12, 14), (14, 16), (11, 23), (12, 24), (23, 24))
 
@@ -40,7 +45,8 @@ def body_measures(
     the chest turns towards image right; torso_roll_deg: shoulder-line tilt in the image,
     counter-clockwise positive; lean_partner_fw: shoulder midpoint minus hip midpoint along
     the direction of the partner, in face widths (nan when hips are not visible);
-    wrists: normalised frame coordinates (nan when not visible)."""
+    wrists and hands (mean of the pinky, index and thumb knuckles): normalised frame coordinates
+    (nan when not visible)."""
     vis = img[:, 3]
     out = {k: np.nan for k in BODY_MEASURES}
     out["pose_visibility"] = float(np.mean(vis[list(UPPER_BODY)]))
@@ -63,4 +69,8 @@ def body_measures(
         if vis[k] >= min_visibility:
             out[f"wrist_{side}_x"] = float(img[k, 0] / width)
             out[f"wrist_{side}_y"] = float(img[k, 1] / height)
+    for side, ks in HANDS.items():
+        if np.mean(vis[list(ks)]) >= min_visibility:
+            out[f"hand_{side}_x"] = float(np.mean(img[list(ks), 0]) / width)
+            out[f"hand_{side}_y"] = float(np.mean(img[list(ks), 1]) / height)
     return out

@@ -49,8 +49,9 @@ _ROLE = [
     (
         "face_covered",
         "0/1",
-        "1 when the face was found but is covered (hands, cloth, toy): no mesh landmarks, and a wrist "
-        "within faces.covered_hand_fw face widths of the face, or the face box's colours more than "
+        "1 when the face was found but is covered (hands, cloth, toy): no mesh landmarks, and a hand "
+        "(own or partner's) within faces.covered_hand_fw face widths of the face, or the face box's colours "
+        "more than "
         "faces.covered_colour_shift from this person's meshed face; expression and head measures are "
         "then empty. nan when no face was found.",
     ),
@@ -125,6 +126,14 @@ _ROLE = [
     ("wrist_l_y", "frame height", "Left wrist y / frame height."),
     ("wrist_r_x", "frame width", "Right wrist x / frame width."),
     ("wrist_r_y", "frame height", "Right wrist y / frame height."),
+    (
+        "hand_l_x",
+        "frame width",
+        "Left hand (mean of the pose's pinky, index and thumb knuckles 17, 19, 21) x / frame width.",
+    ),
+    ("hand_l_y", "frame height", "Left hand y / frame height."),
+    ("hand_r_x", "frame width", "Right hand (knuckles 18, 20, 22) x / frame width."),
+    ("hand_r_y", "frame height", "Right hand y / frame height."),
     (
         "motion_energy",
         "0..1",

@@ -1,9 +1,10 @@
 """Covered faces: found by the detector, but hidden behind hands, a cloth or a toy (peekaboo).
 
-A found face with no mesh landmarks counts as covered when a wrist (the person's own or the
-partner's, from pose) lies within `hand_fw` face widths of its centre, or when the colours of its
-box moved far (Hellinger distance >= `colour_shift`) from the person's mean over the frames where
-the mesh saw the face. Covered frames keep the face box but lose every expression and head measure.
+A found face with no mesh landmarks counts as covered when a hand (the person's own or the
+partner's: the mean of the pose's knuckle landmarks) lies within `hand_fw` face widths of its
+centre, or when the colours of its box moved far (Hellinger distance >= `colour_shift`) from the
+person's mean over the frames where the mesh saw the face. Covered frames keep the face box but
+lose every expression and head measure.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pandas as pd
 from extract.video.appearance import histogram_distance
 from extract.vocab import ROLES, partner
 
-WRISTS = (("wrist_l_x", "wrist_l_y"), ("wrist_r_x", "wrist_r_y"))
+HANDS = (("hand_l_x", "hand_l_y"), ("hand_r_x", "hand_r_y"))
 
 
 def colour_shift(hists: np.ndarray, identity: np.ndarray, meshed: np.ndarray) -> np.ndarray:
@@ -45,7 +46,7 @@ def covered_faces(
         fw = table[f"{role}.face_w"].to_numpy(float)
         near = np.zeros(len(table), bool)
         for who in (role, partner(role)):
-            for cx, cy in WRISTS:
+            for cx, cy in HANDS:
                 wx, wy = table[f"{who}.{cx}"].to_numpy(float), table[f"{who}.{cy}"].to_numpy(float)
                 with np.errstate(invalid="ignore", divide="ignore"):
                     d = np.hypot(wx - fx, (wy - fy) * aspect) / fw

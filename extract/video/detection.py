@@ -3,8 +3,8 @@
 Per layout region (the whole frame, or each half of a split screen) the full-range detector
 runs first; where it finds fewer faces than people, the short-range second pass looks in
 overlapping strips of the region, then in squares around established tracks no face covers,
-then the full-range detector looks again at the region padded by its own edge pixels (faces cut
-by the frame border). Each face keeps the detector's six keypoints (eyes, nose tip, mouth,
+then the full-range detector looks again at the region padded with black (faces cut by the
+frame border). Each face keeps the detector's six keypoints (eyes, nose tip, mouth,
 ear tragions).
 """
 
@@ -135,8 +135,8 @@ class FaceDetection:
         faces.rescue_side_fw face widths around each established track (seen in at least
         RESCUE_MIN_HITS frames) that no face covers yet, where the face is large in the
         detector's input. Last, while faces are still missing, the full-range detector looks at
-        the region padded by faces.edge_pad of its size on every side (edge pixels repeated), where a
-        face cut by the border looks whole enough; only faces centred inside the region count.
+        the region padded by faces.edge_pad of its size on every side (black), where a face cut by
+        the border no longer touches it; only faces centred inside the region count.
         Faces not already there are added."""
         dets = _with_pass(self._run_detector(self.backend.detect_faces, image, region, keep=keep), PASS_MAIN)
         if len(dets) >= need:
@@ -163,14 +163,14 @@ class FaceDetection:
         return dets
 
     def _padded(self, image: np.ndarray, region: tuple[int, int, int, int], *, keep: int) -> np.ndarray:
-        """The full-range detector on `region` padded by faces.edge_pad of its size per side
-        (replicated edge pixels); faces centred outside the region dropped. (n, 17) like _run_detector."""
+        """The full-range detector on `region` padded by faces.edge_pad of its size per side (black);
+        faces centred outside the region dropped. (n, 17) like _run_detector."""
         if not self.cfg.edge_pad:
             return np.zeros((0, 17))
         x0, y0, x1, y1 = region
         px, py = int(round(self.cfg.edge_pad * (x1 - x0))), int(round(self.cfg.edge_pad * (y1 - y0)))
-        padded = cv2.copyMakeBorder(
-            np.ascontiguousarray(image[y0:y1, x0:x1]), py, py, px, px, cv2.BORDER_REPLICATE
+        padded = cv2.copyMakeBorder(  # black, like the letterbox MediaPipe itself pads its input with
+            np.ascontiguousarray(image[y0:y1, x0:x1]), py, py, px, px, cv2.BORDER_CONSTANT, value=(0, 0, 0)
         )
         h, w = image.shape[:2]
         dets = self._run_detector(

@@ -10,13 +10,13 @@ from extract.config import FacesConfig, MotionConfig, PoseConfig
 from extract.video.body_signals import L_SHOULDER, R_SHOULDER, body_measures
 from extract.video.detection import FrameFaces
 from extract.video.face_signals import OVERLAY_POINTS, eye_spacing_ratio, face_measures, landmark_speed
-from extract.video.geometry import person_region, rotated_crop, square_crop, to_image
-from extract.video.keypoint_head import keypoint_head, upright_angle
+from extract.video.geometry import person_region, square_crop, to_image
+from extract.video.keypoint_head import keypoint_head
+from extract.video.mesh_retry import MIRROR_SIGNED, MeshRetry
 from extract.video.motion import grey_small, motion_energy
 
 FRONTAL_YAW_DEG = 25.0  # face proportions (role cue) only from faces turned less than this
 FRONTAL_TORSO_DEG = 30.0  # shoulder width (role cue) only from torsos turned less than this
-RETRY_SIDES_FW = (1.5, 1.6)  # retried crops: tight on the box, then keypoint-centred and upright
 HEAD_FROM_MESH, HEAD_FROM_KEYPOINTS = 1.0, 2.0  # <role>.head_source
 
 
@@ -37,9 +37,10 @@ class PersonMeasurement:
         self.backend, self.keep_landmarks = backend, keep_landmarks
         self.landmarks: dict = {}  # (frame, track) -> {'face': (k, 2), 'pose': (33, 3)} px
         self._crop: dict[int, np.ndarray] = {}  # track -> smoothed (cx, cy, side) px
-        self._prev_lm: dict[int, tuple[int, float, np.ndarray]] = {}  # track -> (frame, t, landmarks)
+        self._prev_lm: dict = {}  # track -> (frame, t, landmarks, mirrored)
         self._slots: dict[int, int] = {}  # track -> model slot
         self._prev_grey: np.ndarray | None = None
+        self._retry = MeshRetry(getattr(backend, "face_mesh_once", None), crop_px=faces.crop_px)
 
     @classmethod
     def from_config(
@@ -119,6 +120,7 @@ class PersonMeasurement:
             del self._slots[t]
             self._crop.pop(t, None)
             self._prev_lm.pop(t, None)
+            self._retry.forget(t)
         if track_id not in self._slots:
             used = set(self._slots.values())
             self._slots[track_id] = next(s for s in range(len(used) + 1) if s not in used)
@@ -126,8 +128,8 @@ class PersonMeasurement:
 
     def _face(self, image, d, kp, track, live, index, t_s, bounds) -> dict:
         """Mesh measures of one face: the tracking mesh on the smoothed crop; where it finds no
-        face, a static mesh on a tight crop, then on an upright keypoint-centred crop; where all
-        fail, head yaw and roll from the detector's keypoints (head_source says which)."""
+        face, a static mesh on retried crops (mesh_retry.py); where all fail, head yaw and roll
+        from the detector's keypoints (head_source says which)."""
         h, w = image.shape[:2]
         target = np.array([d[0] * w, d[1] * h, self.faces.crop_scale * d[2] * w])
         prev = self._crop.get(track)
@@ -140,53 +142,34 @@ class PersonMeasurement:
         )
         m[:, 2] += (bx0, by0)
         lm = self.backend.face_mesh(crop, slot=self._slot(track, live))
-        side = box[2]
-        if lm is None:
-            lm, m, side = self._retry_mesh(image, d, kp, bounds)
-        if lm is None:
-            self._prev_lm.pop(track, None)
-            head = keypoint_head(kp * (w, h), face_w=d[2] * w)
-            if np.isnan(head["yaw_deg"]):
-                return {"mesh_found": 0.0}
-            return {"mesh_found": 0.0, "head_source": HEAD_FROM_KEYPOINTS, **head}
-        px = np.column_stack([to_image(lm, m), lm[:, 2] * side])
-        out = {"mesh_found": 1.0, "head_source": HEAD_FROM_MESH, **face_measures(px)}
-        out["eye_ratio"] = eye_spacing_ratio(px) if abs(out["yaw_deg"]) <= FRONTAL_YAW_DEG else np.nan
-        prev_lm = self._prev_lm.get(track)
+        if lm is not None:
+            px = measured = np.column_stack([to_image(lm, m), lm[:, 2] * box[2]])
+            mirrored = False
+        else:
+            found = self._retry.find(image, d, kp, bounds, track=track, index=index)
+            if found is None:
+                self._prev_lm.pop(track, None)
+                head = keypoint_head(kp * (w, h), face_w=d[2] * w)
+                if np.isnan(head["yaw_deg"]):
+                    return {"mesh_found": 0.0}
+                return {"mesh_found": 0.0, "head_source": HEAD_FROM_KEYPOINTS, **head}
+            px, measured, mirrored = found.points, found.measured, found.mirrored
+        out = {"mesh_found": 1.0, "head_source": HEAD_FROM_MESH, **face_measures(measured)}
+        for name in MIRROR_SIGNED if mirrored else ():
+            out[name] = -out[name]
+        out["eye_ratio"] = eye_spacing_ratio(measured) if abs(out["yaw_deg"]) <= FRONTAL_YAW_DEG else np.nan
+        prev_lm = self._prev_lm.get(
+            track
+        )  # speed only between landmarks indexed alike (both mirrored or not)
         out["face_motion"] = (
-            landmark_speed(prev_lm[2], px, dt=t_s - prev_lm[1])
-            if prev_lm and prev_lm[0] == index - 1
+            landmark_speed(prev_lm[2], measured, dt=t_s - prev_lm[1])
+            if prev_lm and prev_lm[0] == index - 1 and prev_lm[3] == mirrored
             else np.nan
         )
-        self._prev_lm[track] = (index, t_s, px)
+        self._prev_lm[track] = (index, t_s, measured, mirrored)
         if self.keep_landmarks:
             self.landmarks.setdefault((index, track), {})["face"] = px[OVERLAY_POINTS, :2].astype(np.float32)
         return out
-
-    def _retry_mesh(self, image, d, kp, bounds):
-        """The static mesh on the retried crops of face `d` (keypoints `kp`, normalised) inside the
-        camera view `bounds` of the frame: (landmarks, crop map to frame px, crop side px) or (None,)*3."""
-        once = getattr(self.backend, "face_mesh_once", None)
-        if once is None:
-            return None, None, None
-        h, w = image.shape[:2]
-        bx0, by0, bx1, by1 = bounds
-        origin = np.array([bx0, by0], float)
-        fw = d[2] * w
-        kp_px = kp * (w, h) - origin
-        looks = [(np.array([d[0] * w, d[1] * h]) - origin, RETRY_SIDES_FW[0], 0.0)]
-        if np.all(np.isfinite(kp_px[:4])):
-            looks.append((kp_px[:4].mean(axis=0), RETRY_SIDES_FW[1], upright_angle(kp_px)))
-        view = image[by0:by1, bx0:bx1]
-        for (cx, cy), side_fw, angle in looks:
-            crop, m = rotated_crop(
-                view, cx=cx, cy=cy, side=side_fw * fw, angle_deg=angle, out_px=self.faces.crop_px
-            )
-            lm = once(crop)
-            if lm is not None:
-                m[:, 2] += origin
-                return lm, m, side_fw * fw
-        return None, None, None
 
     def _body(self, image, region, track, live, fw_px, partner_dx, index) -> dict:
         x0, y0, x1, y1 = region

@@ -50,3 +50,29 @@ def test_manifest_infant_side_overrides_roles(extracted):
     assert (flipped["infant.face_x"] < flipped["adult.face_x"]).all()  # the manifest says: infant on the left
     np.testing.assert_allclose(flipped["infant.face_x"], auto["adult.face_x"])
     assert qc.loc["flipped", "role_cue"] == "side" and qc.loc["flipped", "role_confidence"] == 1.0
+
+
+def test_roles_csv_and_sheets_let_a_reviewer_flip_one_clip(tmp_path):
+    """The run writes roles.csv and a role sheet per clip; swap = 1 in roles.csv redoes that clip
+    only, with the roles flipped and the fix recorded in its provenance."""
+    script = build_script(sensitivity=0.7, seed=2, duration_s=2.0)
+    render_clip(tmp_path / "a.mp4", script, fps=25)
+    (tmp_path / "b.mp4").symlink_to(tmp_path / "a.mp4")
+    out = tmp_path / "out"
+    assert main(["extract", str(tmp_path / "a.mp4"), str(tmp_path / "b.mp4"), "--out", str(out)]) == 0
+    roles = pd.read_csv(out / "roles.csv", dtype=str, keep_default_na=False)
+    assert list(roles.clip_id) == ["a", "b"] and (roles.swap == "").all() and (roles.role_cue == "size").all()
+    assert (out / roles.sheet[0]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    before = pd.read_parquet(out / "clips" / "a" / "frames.parquet")
+    roles.loc[roles.clip_id == "a", "swap"] = "1"
+    roles.to_csv(out / "roles.csv", index=False)
+    assert main(["extract", str(tmp_path / "a.mp4"), str(tmp_path / "b.mp4"), "--out", str(out)]) == 0
+    after = pd.read_parquet(out / "clips" / "a" / "frames.parquet")
+    assert np.allclose(after["adult.face_x"], before["infant.face_x"], equal_nan=True)
+    assert np.allclose(after["infant.face_w"], before["adult.face_w"], equal_nan=True)
+    features = pd.read_json(out / "clips" / "a" / "features.json", typ="series")
+    assert features["provenance"]["roles"] == "roles.csv: swap"
+    runs = pd.read_json(out / "run.jsonl", lines=True).tail(2).set_index("clip_id")
+    assert bool(runs.loc["b", "skipped"]) and not bool(runs.loc["a", "skipped"])
+    again = pd.read_csv(out / "roles.csv", dtype=str, keep_default_na=False).set_index("clip_id")
+    assert again.loc["a", "swap"] == "1" and again.loc["a", "role_cue"] == "reviewer"
