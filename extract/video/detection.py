@@ -26,6 +26,9 @@ N_KEYPOINTS = (
     6  # BlazeFace: right eye, left eye, nose tip, mouth centre, right ear, left ear (subject's sides)
 )
 PASS_MAIN, PASS_CLOSE, PASS_EDGE = 0.0, 1.0, 2.0
+EDGE_MARGIN_FW = (
+    0.1  # the padded pass keeps only faces whose box comes this close to the border (face widths)
+)
 
 
 @dataclass(frozen=True)
@@ -136,7 +139,8 @@ class FaceDetection:
         RESCUE_MIN_HITS frames) that no face covers yet, where the face is large in the
         detector's input. Last, while faces are still missing, the full-range detector looks at
         the region padded by faces.edge_pad of its size on every side (black), where a face cut by
-        the border no longer touches it; only faces centred inside the region count.
+        the border no longer touches it; only faces centred inside the region whose box reaches the
+        border count.
         Faces not already there are added."""
         dets = _with_pass(self._run_detector(self.backend.detect_faces, image, region, keep=keep), PASS_MAIN)
         if len(dets) >= need:
@@ -185,7 +189,15 @@ class FaceDetection:
         inside = (
             (dets[:, 0] >= x0 / w) & (dets[:, 0] <= x1 / w) & (dets[:, 1] >= y0 / h) & (dets[:, 1] <= y1 / h)
         )
-        return dets[inside & (dets[:, 2] >= self.cfg.min_face_width)]
+        # only faces the border cuts: the box reaches within EDGE_MARGIN_FW face widths of it
+        mx, my = EDGE_MARGIN_FW * dets[:, 2], EDGE_MARGIN_FW * dets[:, 2] * w / h
+        at_edge = (
+            (dets[:, 0] - dets[:, 2] / 2 <= x0 / w + mx)
+            | (dets[:, 0] + dets[:, 2] / 2 >= x1 / w - mx)
+            | (dets[:, 1] - dets[:, 3] / 2 <= y0 / h + my)
+            | (dets[:, 1] + dets[:, 3] / 2 >= y1 / h - my)
+        )
+        return dets[inside & at_edge & (dets[:, 2] >= self.cfg.min_face_width)]
 
     def rescue_squares(
         self, image: np.ndarray, region: tuple[int, int, int, int], dets: np.ndarray, tracks: Sequence
