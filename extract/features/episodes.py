@@ -108,6 +108,11 @@ def episode_features(table: pd.DataFrame, cfg: EpisodesConfig) -> tuple[dict[str
         np.where(np.isnan(motion), np.nan, (motion >= cfg.burst_motion).astype(float)), t, cfg.min_episode_s
     )
     rate("activity.bursts", len(bursts), float((~np.isnan(motion)).sum()) / max(n, 1) * valid_s)
+    # hiding games (peekaboo): either person's found face covered by hands, cloth or a toy
+    covered = np.fmax(_col(table, "adult.face_covered"), _col(table, "infant.face_covered"))
+    f["episodes.face_covered.share"] = _share(covered, cfg.min_valid_frames)
+    hides = _onsets(covered, t, cfg.min_episode_s)
+    rate("episodes.face_covered", len(hides), float((~np.isnan(covered)).sum()) / max(n, 1) * valid_s)
     for key in ("smile.shared.share", "gaze.infant.aversion.share"):
         if np.isnan(f[key]):
             notes.append(f"{key}: fewer than {cfg.min_valid_frames} valid frames")
@@ -244,6 +249,22 @@ def episode_specs(cfg=None) -> list[FeatureSpec]:
             "frames.parquet `adult.motion_energy`, `infant.motion_energy`",
             ACT,
             "Ramseyer & Tschacher 2011 (motion energy analysis)",
+        ),
+        FeatureSpec(
+            "episodes.face_covered.share",
+            "0..1",
+            "share of frames with a found face in which a face is covered (hands, cloth, toy: hiding "
+            "games such as peekaboo)",
+            "frames.parquet `adult.face_covered`, `infant.face_covered`",
+            ACT,
+        ),
+        FeatureSpec(
+            "episodes.face_covered.per_min",
+            "1/min",
+            "onsets of a covered face lasting >= episodes.min_episode_s, per minute of frames with a found "
+            "face (hiding games such as peekaboo)",
+            "frames.parquet `adult.face_covered`, `infant.face_covered`",
+            ACT,
         ),
     ]
 

@@ -68,3 +68,15 @@ def test_missing_data_is_nan_with_reason():
     assert np.isnan(f["smile.shared.share"]) and np.isnan(f["proximity.approach.per_min"])
     assert any(n.startswith("smile.shared.share") for n in notes)
     assert any(n.startswith("proximity.approach") for n in notes)
+
+
+def test_covered_faces_count_as_hiding_episodes():
+    table = _table()  # 30 s, faces found throughout
+    table["adult.face_covered"] = 0.0
+    table["infant.face_covered"] = np.nan  # infant never found
+    table.loc[30:49, "adult.face_covered"] = 1.0  # two peekaboo hides of 2 s each
+    table.loc[150:169, "adult.face_covered"] = 1.0
+    table.loc[250:251, "adult.face_covered"] = 1.0  # 0.2 s: too short for an episode
+    f, _ = episode_features(table, CFG)
+    assert f["episodes.face_covered.share"] == 42 / 300
+    assert np.isclose(f["episodes.face_covered.per_min"], 2 / (29.9 / 60))
