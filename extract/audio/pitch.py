@@ -81,7 +81,7 @@ def track_pitch(
     n = len(frames)
     f0 = np.full(n, np.nan)
     aper = np.ones(n)
-    chunk = 4096  # bound memory on long clips
+    chunk = 1024  # bound memory on long clips
     for start in range(0, n, chunk):
         fr = frames[start : start + chunk].astype(np.float64)
         d = _cmndf(fr, max_period=max_period)[:, min_period:]  # lag = index + min_period
