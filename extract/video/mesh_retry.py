@@ -5,7 +5,8 @@ Measured on the 64 annotated visible faces the tracking mesh missed in the real 
 (benchmarks/real_faces.py, static mesh per crop): a crop rotated 30 deg rescues 12, a tight crop
 (1.2 face widths) mirrored 9, the same unmirrored 7, rotated -30 deg 4, together 24. The looks are
 tried in LOOKS order, the one that last worked for a track first; when none works, the track is
-not retried for `backoff_frames` frames, so a covered or turned-away face costs little.
+not retried for `backoff_frames` frames, doubling with every further complete miss (up to
+MAX_BACKOFF_FRAMES), so a face that stays covered or turned away costs little.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ LOOKS = (
     Look(1.5, angle_deg=-30.0),
     Look(1.6, on_keypoints=True),
 )
+MAX_BACKOFF_FRAMES = 16
 MIRROR_SIGNED = ("yaw_deg", "roll_deg", "gaze_yaw_deg")  # measures whose sign a mirror image flips
 
 
@@ -53,10 +55,12 @@ class MeshRetry:
         self.mesh_once, self.crop_px, self.backoff_frames = mesh_once, crop_px, backoff_frames
         self._last: dict[int, int] = {}
         self._resume_at: dict[int, int] = {}
+        self._misses: dict[int, int] = {}  # consecutive complete misses per track
 
     def forget(self, track: int) -> None:
         self._last.pop(track, None)
         self._resume_at.pop(track, None)
+        self._misses.pop(track, None)
 
     def find(
         self, image: np.ndarray, d: np.ndarray, kp: np.ndarray, bounds, *, track: int, index: int
@@ -90,12 +94,14 @@ class MeshRetry:
             if lm is None:
                 continue
             self._last[track] = k
+            self._misses.pop(track, None)
             z = lm[:, 2:3] * side
             measured = np.column_stack([to_image(lm, m), z])
             if not look.mirror:
                 return Found(measured, measured, False)
             true = np.column_stack([to_image(np.column_stack([1 - lm[:, 0], lm[:, 1]]), m), z])
             return Found(measured, true, True)
-        self._resume_at[track] = index + 1 + self.backoff_frames
+        misses = self._misses[track] = self._misses.get(track, 0) + 1
+        self._resume_at[track] = index + 1 + min(self.backoff_frames * 2 ** (misses - 1), MAX_BACKOFF_FRAMES)
         self._last.pop(track, None)
         return None
