@@ -3,7 +3,8 @@ tests/data/real_faces.csv (how they were made: tests/data/README.md).
 
 Per clip and overall: role-correct face recall per role (centre within 0.15), recall with
 landmarks, faces under the wrong role, faces reported while not visible, visible faces marked
-covered, per-signal coverage of visible faces, role cue and confidence, seconds. Run: .venv/bin/python benchmarks/real_faces.py [--clips SUBSTR ...] [--csv OUT]
+covered, per-signal coverage of visible faces, role cue and confidence, seconds.
+Run: .venv/bin/python benchmarks/real_faces.py [--clips SUBSTR ...] [--csv OUT]
 [--set section.key=value ...] (e.g. --set faces.edge_pad=0 to measure one lever)
 """
 
