@@ -38,6 +38,8 @@ def video_qc(
         else float("nan"),
         "mesh_share_adult": _share(table["adult.mesh_found"]),
         "mesh_share_infant": _share(table["infant.mesh_found"]),
+        **{f"head_share_{r}": _share(table[f"{r}.yaw_deg"].notna().astype(float)) for r in ROLES},
+        **{f"covered_share_{r}": _share(table[f"{r}.face_covered"]) for r in ROLES},
         "pose_share_adult": _share(table["adult.pose_found"]),
         "pose_share_infant": _share(table["infant.pose_found"]),
         "swap_repairs": int(swap_repairs),

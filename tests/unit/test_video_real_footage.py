@@ -8,13 +8,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from extract.config import FacesConfig
+from extract.config import FacesConfig, QcConfig
 from extract.video.covered import covered_faces
 from extract.video.detection import PASS_EDGE, FaceDetection
 from extract.video.geometry import rotated_crop, to_image
 from extract.video.keypoint_head import YAW_DEG_PER_FW, keypoint_head, upright_angle
 from extract.video.mesh_retry import LOOKS, MeshRetry
-from extract.video.roles import assign_roles
+from extract.video.qc import video_qc
+from extract.video.roles import RoleResult, assign_roles
 from extract.video.voice_cue import mouth_response
 
 FRONTAL = np.array([(40, 50), (60, 50), (50, 60), (50, 70), (30, 55), (70, 55)], float)
@@ -193,3 +194,32 @@ def test_mouth_response_is_the_standardised_opening_while_the_adult_voice_sounds
     assert mouth_response(talker, voice) == pytest.approx(2.0)  # (0.3 - 0.1) / SD 0.1
     assert np.isnan(mouth_response(np.full(40, 0.1), voice))  # no variation: nan
     assert np.isnan(mouth_response(np.r_[np.full(3, 0.3), np.full(37, np.nan)], voice))  # 3 < MIN_FRAMES
+
+
+def test_qc_reports_head_pose_and_covered_shares():
+    n = 10
+    table = pd.DataFrame({"t_s": np.arange(n) / 10})
+    for role in ("adult", "infant"):
+        for c in (
+            "face_found",
+            "mesh_found",
+            "pose_found",
+            "face_score",
+            "pose_visibility",
+            "yaw_deg",
+            "face_covered",
+        ):
+            table[f"{role}.{c}"] = np.nan
+    table["adult.face_found"] = 1.0
+    table.loc[:5, "adult.yaw_deg"] = 5.0  # head pose in 6 of 10 frames (mesh or keypoints)
+    table["adult.face_covered"] = [0.0] * 8 + [1.0] * 2
+    qc, _ = video_qc(
+        table,
+        roles=RoleResult({0: "adult"}, 0.0, "single"),
+        swap_repairs=0,
+        dropped_tracks=0,
+        n_people=1,
+        thresholds=QcConfig(),
+    )
+    assert qc["head_share_adult"] == 0.6 and qc["covered_share_adult"] == 0.2
+    assert qc["head_share_infant"] == 0.0 and qc["covered_share_infant"] == 0.0
