@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from extract.audio.frames import frame_features
-from extract.audio.pitch import track_pitch
+from extract.audio.pitch import PitchTrack, track_pitch
 from extract.audio.prosody import prosody_features, relative_to_baseline
 from extract.audio.segment_features import describe_segments
 from extract.audio.speaker import (
@@ -81,18 +81,21 @@ def analyze_audio(
     cfg: AudioConfig | None = None,
     video: pd.DataFrame | None = None,
     voice_model: VoiceClassifier | None = None,
+    pitch: PitchTrack | None = None,
 ) -> AudioAnalysis:
     """Analyse mono `samples` (n,) at `sample_rate` Hz (sample 0 = t 0 of the clip clock).
 
     video: optional per-frame table (t_s, adult.mouth_open, infant.mouth_open) for the
-    speaker decision; voice_model: a fitted VoiceClassifier replacing the built-in F0 rule.
+    speaker decision; voice_model: a fitted VoiceClassifier replacing the built-in F0 rule;
+    pitch: the pitch track of `samples` when the caller already has it (same hop and settings).
     """
     y = np.asarray(samples, dtype=np.float32)
     duration = len(y) / sample_rate
     cfg = cfg if cfg is not None else AudioConfig()
     v, s = cfg.vad, cfg.speaker
     frames = frame_features(y, sample_rate=sample_rate, hop_s=v.hop_s)
-    pitch = track_pitch(y, sample_rate=sample_rate, hop_s=v.hop_s, cfg=cfg.pitch)
+    if pitch is None:
+        pitch = track_pitch(y, sample_rate=sample_rate, hop_s=v.hop_s, cfg=cfg.pitch)
     segs, floor = detect_voice(frames.band_db, hop_s=frames.hop_s, cfg=v, voiced=pitch.voiced)
     mouths = mouth_z(frames.times_s, video)
     mouth = (
@@ -189,8 +192,13 @@ class AudioAnalyzer:
         return cls(cfg, load_voice_model(path) if path else None)
 
     def analyze(
-        self, samples: np.ndarray, *, sample_rate: int, video: pd.DataFrame | None = None
+        self, samples: np.ndarray, *, sample_rate: int, video: pd.DataFrame | None = None, pitch=None
     ) -> AudioAnalysis:
         return analyze_audio(
-            samples, sample_rate=sample_rate, cfg=self.cfg, video=video, voice_model=self.voice_model
+            samples,
+            sample_rate=sample_rate,
+            cfg=self.cfg,
+            video=video,
+            voice_model=self.voice_model,
+            pitch=pitch,
         )

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from extract.audio.pitch import track_pitch
 from extract.batch.inputs import ClipInput
 from extract.config import Config
 from extract.errors import MediaError, MediaWarning
@@ -28,12 +29,23 @@ from extract.video.run import video_signals
 log = logging.getLogger(__name__)
 
 
+def _read_audio(path: Path, cfg: Config):
+    """The clip's audio track and its pitch track, read once for both stages (the voice role cue
+    of the video stage and the audio stage); pitch None when neither needs it."""
+    track = read_audio(path, sample_rate=cfg.audio.sample_rate)
+    if not (cfg.audio.analyze or cfg.roles.voice_cue):
+        return track, None
+    pitch = track_pitch(
+        track.samples, sample_rate=track.sample_rate, hop_s=cfg.audio.vad.hop_s, cfg=cfg.audio.pitch
+    )
+    return track, pitch
+
+
 def _audio_qc(
-    path: Path, cfg: Config, *, clip_dir: Path, clip_id: str, video: pd.DataFrame | None
+    path: Path, cfg: Config, *, track, pitch, clip_dir: Path, clip_id: str, video: pd.DataFrame | None
 ) -> tuple[dict, dict, list[str], pd.DataFrame | None]:
     """Audio QC figures, clip features, QC notes and the segments as written to segments.csv
     (None when audio analysis is off); writes segments.csv (+ vocal.eaf / vocal.rttm) (extract.audio)."""
-    track = read_audio(path, sample_rate=cfg.audio.sample_rate)
     rms = float(np.sqrt(np.mean(np.square(track.samples, dtype=np.float64)))) if len(track.samples) else 0.0
     qc = {"audio_duration_s": track.duration_s, "audio_rms_dbfs": 20 * np.log10(max(rms, 1e-10))}
     if not cfg.audio.analyze:
@@ -42,7 +54,7 @@ def _audio_qc(
     from extract.audio.outputs import segments_as_written, write_audio_outputs
 
     analysis = AudioAnalyzer.from_config(cfg.audio).analyze(
-        track.samples, sample_rate=track.sample_rate, video=video
+        track.samples, sample_rate=track.sample_rate, video=video, pitch=pitch
     )
     out = cfg.audio.outputs
     write_audio_outputs(clip_dir, analysis, clip_id=clip_id, media_path=path, eaf=out.eaf, rttm=out.rttm)
@@ -50,7 +62,7 @@ def _audio_qc(
 
 
 def _video_table(
-    clip: ClipInput, clip_dir: Path, cfg: Config, hook: ProgressHook | None, decoder_threads: int
+    clip: ClipInput, clip_dir: Path, cfg: Config, hook: ProgressHook | None, decoder_threads: int, pitch
 ) -> tuple[pd.DataFrame, dict, list[str]]:
     """Video signals (extract.video): the role-prefixed frame table, QC figures, QC warnings."""
     overlay = clip_dir / "overlay.mp4" if cfg.overlay.enabled else None
@@ -62,6 +74,7 @@ def _video_table(
         overlay_path=overlay,
         decoder_threads=decoder_threads,
         swap_roles=clip.meta.get("swap_roles") == "1",
+        pitch=pitch,
     )
     if cfg.roles.sheet:
         try:
@@ -97,8 +110,9 @@ def extract_clip(
                 duration_s=info.duration_s, has_video=info.video is not None, has_audio=info.audio is not None
             )
             clip_dir = out_dir / "clips" / clip.clip_id
+            track, pitch = _read_audio(clip.path, cfg) if info.audio is not None else (None, None)
             if info.video is not None:
-                table, video_qc, video_notes = _video_table(clip, clip_dir, cfg, hook, decoder_threads)
+                table, video_qc, video_notes = _video_table(clip, clip_dir, cfg, hook, decoder_threads, pitch)
                 qc.update(video_qc)
                 notes.extend(video_notes)
                 span = table.t_s.iloc[-1] - table.t_s.iloc[0] if len(table) > 1 else 0.0
@@ -112,7 +126,13 @@ def extract_clip(
             if info.audio is not None:
                 video = table if info.video is not None else None
                 audio_qc, features, audio_notes, segments = _audio_qc(
-                    clip.path, cfg, clip_dir=clip_dir, clip_id=clip.clip_id, video=video
+                    clip.path,
+                    cfg,
+                    track=track,
+                    pitch=pitch,
+                    clip_dir=clip_dir,
+                    clip_id=clip.clip_id,
+                    video=video,
                 )
                 qc.update(audio_qc)
                 notes.extend(audio_notes)

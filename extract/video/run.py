@@ -12,7 +12,7 @@ from extract.progress import ProgressHook
 from extract.video.extractor import VideoExtractor, VideoResult
 from extract.video.overlay import write_overlay
 from extract.video.roles import SIDES
-from extract.video.voice_cue import adult_voice_share
+from extract.video.voice_cue import adult_voice_share, clip_pitch
 
 log = logging.getLogger(__name__)
 
@@ -27,21 +27,22 @@ def _frames(path: Path, cfg, threads: int):
     )
 
 
-def _adult_voice(path: Path, cfg, times_s):
-    """The voice role cue's adult-voice share per analysis frame; None when off, no audio, or unreadable."""
+def _adult_voice(path: Path, cfg, times_s, pitch):
+    """The voice role cue's adult-voice share per analysis frame, from `pitch` (the clip's pitch
+    track, read here when None); None when off, no audio, or unreadable."""
     if not cfg.roles.voice_cue or cfg.roles.infant_side != "auto" or not len(times_s):
         return None
-    try:
-        return adult_voice_share(
-            path,
-            times_s,
-            sample_rate=cfg.audio.sample_rate,
-            pitch_cfg=cfg.audio.pitch,
-            max_f0_hz=cfg.roles.adult_voice_max_hz,
-        )
-    except MediaError as e:  # the audio's own stage reports unreadable audio; roles go on without it
-        log.warning("%s: no voice role cue (%s)", path, e)
-        return None
+    if pitch is None:
+        try:
+            pitch = clip_pitch(
+                path, sample_rate=cfg.audio.sample_rate, hop_s=cfg.audio.vad.hop_s, pitch_cfg=cfg.audio.pitch
+            )
+        except MediaError as e:  # the audio's own stage reports unreadable audio; roles go on without it
+            log.warning("%s: no voice role cue (%s)", path, e)
+            return None
+    return (
+        None if pitch is None else adult_voice_share(pitch, times_s, max_f0_hz=cfg.roles.adult_voice_max_hz)
+    )
 
 
 def video_signals(
@@ -54,6 +55,7 @@ def video_signals(
     backend=None,
     decoder_threads: int = 0,
     swap_roles: bool = False,
+    pitch=None,
 ) -> VideoResult:
     """The role-prefixed frame table, QC figures and warnings for the clip at `path`.
 
@@ -61,7 +63,8 @@ def video_signals(
     value is ignored with a warning in the result's notes. hook("frame", completed=k) after each analysis
     frame. decoder_threads: FFmpeg threads
     when cfg.video.decoder_threads is 0 (auto); 0 lets FFmpeg decide (batch workers pass 1).
-    swap_roles: a reviewer's fix (roles.csv): flip the roles the cues chose."""
+    swap_roles: a reviewer's fix (roles.csv): flip the roles the cues chose. pitch: the clip's pitch
+    track when the caller has it (the batch pipeline shares it with the audio stage)."""
     path = Path(path)
     threads = cfg.video.decoder_threads or decoder_threads
     notes = []
@@ -78,7 +81,9 @@ def video_signals(
             extractor.process(frame.image, t_s=frame.t_s, source_frame=frame.source_index)
             if hook:
                 hook("frame", None, completed=frame.index + 1)
-        voice = None if infant_side not in (None, "auto") else _adult_voice(path, cfg, extractor.times_s)
+        voice = (
+            None if infant_side not in (None, "auto") else _adult_voice(path, cfg, extractor.times_s, pitch)
+        )
         result = extractor.finish(infant_side=infant_side, adult_voice=voice, swap_roles=swap_roles)
     result.notes[:0] = notes
     if overlay_path is not None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from extract.audio.pitch import track_pitch
+from extract.audio.pitch import PitchTrack, track_pitch
 from extract.errors import NoAudioStreamError
 from extract.media import read_audio
 
@@ -20,16 +20,18 @@ WINDOW_S = 0.1  # adult-voice share around each analysis frame: +- this
 MIN_FRAMES = 5  # frames with a mouth value needed both while the adult voice sounds and while it does not
 
 
-def adult_voice_share(
-    path: str | Path, times_s: np.ndarray, *, sample_rate: int, pitch_cfg, max_f0_hz: float
-) -> np.ndarray | None:
-    """Per analysis time (n,): the share of 10 ms pitch frames within +-WINDOW_S that are voiced with
-    F0 < max_f0_hz; None when the file has no audio stream."""
+def clip_pitch(path: str | Path, *, sample_rate: int, hop_s: float, pitch_cfg) -> PitchTrack | None:
+    """The pitch track of the clip's audio (what the audio stage computes too); None without audio."""
     try:
         track = read_audio(path, sample_rate=sample_rate)
     except NoAudioStreamError:
         return None
-    p = track_pitch(track.samples, sample_rate=track.sample_rate, hop_s=0.01, cfg=pitch_cfg)
+    return track_pitch(track.samples, sample_rate=track.sample_rate, hop_s=hop_s, cfg=pitch_cfg)
+
+
+def adult_voice_share(p: PitchTrack, times_s: np.ndarray, *, max_f0_hz: float) -> np.ndarray:
+    """Per analysis time (n,): the share of pitch frames of `p` within +-WINDOW_S that are voiced
+    with F0 < max_f0_hz."""
     adult = (p.voiced & (np.nan_to_num(p.f0_hz, nan=np.inf) < max_f0_hz)).astype(float)
     csum = np.r_[0.0, np.cumsum(adult)]
     t = np.asarray(times_s, float)

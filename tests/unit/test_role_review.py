@@ -13,7 +13,7 @@ from extract.batch.roles_fix import apply_roles_fix, read_roles_fix, write_roles
 from extract.config import Config
 from extract.media import frames_at
 from extract.video.role_sheet import COLOURS, FRAME_W, draw_sheet, sheet_times
-from extract.video.voice_cue import adult_voice_share
+from extract.video.voice_cue import adult_voice_share, clip_pitch
 
 
 def _write(path, text):
@@ -114,13 +114,9 @@ def test_adult_voice_share_marks_low_voiced_sound_only(tmp_path):
     path = tmp_path / "v.wav"
     write_audio(path, y.astype(np.float32), sample_rate=rate)
     c = Config()
-    share = adult_voice_share(
-        path, np.array([0.5, 2.0, 2.8]), sample_rate=rate, pitch_cfg=c.audio.pitch, max_f0_hz=250
-    )
+    pitch = clip_pitch(path, sample_rate=rate, hop_s=0.01, pitch_cfg=c.audio.pitch)
+    share = adult_voice_share(pitch, np.array([0.5, 2.0, 2.8]), max_f0_hz=250)
     assert share[0] > 0.9 and share[1] == 0.0 and share[2] == 0.0
     silent = tmp_path / "s.mp4"
     write_video(silent, n_frames=10)
-    assert (
-        adult_voice_share(silent, np.array([0.1]), sample_rate=rate, pitch_cfg=c.audio.pitch, max_f0_hz=250)
-        is None
-    )
+    assert clip_pitch(silent, sample_rate=rate, hop_s=0.01, pitch_cfg=c.audio.pitch) is None
