@@ -148,10 +148,7 @@ class FaceDetection:
         close = getattr(self.backend, "detect_close_faces", None)
         looks = strips(region, self.cfg.short_range_strips) if self.cfg.short_range_strips and close else []
         for look in looks + ["tracks", "edge"]:
-            if len(dets) >= need and look in (
-                "tracks",
-                "edge",
-            ):  # every strip runs; later looks only if needed
+            if look in ("tracks", "edge") and len(dets) >= need:  # every strip runs; later looks if needed
                 break
             if look == "tracks":
                 squares = self.rescue_squares(image, region, dets, tracks) if close else []
@@ -180,12 +177,9 @@ class FaceDetection:
         dets = self._run_detector(
             self.backend.detect_faces, padded, (0, 0, padded.shape[1], padded.shape[0]), keep=keep
         )
-        scale = np.array([padded.shape[1] / w, padded.shape[0] / h])
-        shift = np.array([(x0 - px) / w, (y0 - py) / h])
-        dets[:, 0:2] = dets[:, 0:2] * scale + shift
-        dets[:, 2:4] *= scale
-        kp = dets[:, 5:17].reshape(-1, N_KEYPOINTS, 2)
-        dets[:, 5:17] = (kp * scale + shift).reshape(-1, 2 * N_KEYPOINTS)
+        _to_frame(
+            dets, shift=((x0 - px) / w, (y0 - py) / h), scale=(padded.shape[1] / w, padded.shape[0] / h)
+        )
         inside = (
             (dets[:, 0] >= x0 / w) & (dets[:, 0] <= x1 / w) & (dets[:, 1] >= y0 / h) & (dets[:, 1] <= y1 / h)
         )
@@ -234,13 +228,19 @@ class FaceDetection:
         dets = np.full((len(raw), 17), np.nan)
         dets[:, : raw.shape[1]] = raw[:, :17]
         if not whole:
-            rw, rh = (x1 - x0) / w, (y1 - y0) / h
-            dets[:, [0, *range(5, 17, 2)]] = x0 / w + dets[:, [0, *range(5, 17, 2)]] * rw
-            dets[:, [1, *range(6, 17, 2)]] = y0 / h + dets[:, [1, *range(6, 17, 2)]] * rh
-            dets[:, 2] *= rw
-            dets[:, 3] *= rh
+            _to_frame(dets, shift=(x0 / w, y0 / h), scale=((x1 - x0) / w, (y1 - y0) / h))
         dets = dets[np.argsort(-dets[:, 4])][:keep]
         return dets[dets[:, 2] >= self.cfg.min_face_width]
+
+
+def _to_frame(dets: np.ndarray, *, shift: tuple[float, float], scale: tuple[float, float]) -> None:
+    """Map (n, 17) detector rows from a sub-image's normalised coordinates to the frame's, in place:
+    x -> shift_x + x * scale_x for the centre and keypoints, widths times scale (likewise y)."""
+    xs, ys = [0, *range(5, 17, 2)], [1, *range(6, 17, 2)]
+    dets[:, xs] = shift[0] + dets[:, xs] * scale[0]
+    dets[:, ys] = shift[1] + dets[:, ys] * scale[1]
+    dets[:, 2] *= scale[0]
+    dets[:, 3] *= scale[1]
 
 
 def _with_pass(dets: np.ndarray, kind: float) -> np.ndarray:
