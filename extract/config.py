@@ -168,12 +168,32 @@ class AudioOutputsConfig(_Section):
     rttm: bool = False
 
 
+class VocalTypeConfig(_Section):
+    enabled: bool = True
+    w_bursts: float = Field(1.5, ge=0)
+    w_rate: float = Field(1.0, ge=0)
+    w_change: float = Field(1.0, ge=0)
+    change_ref: float = 8.0
+    w_voiced_run: float = Field(1.0, ge=0)
+    w_breath: float = Field(1.0, ge=0)
+    laugh_bias: float = -2.0
+    w_run: float = Field(1.5, ge=0)
+    run_ref_s: float = Field(0.8, gt=0)
+    w_loud: float = Field(1.5, ge=0)
+    w_high: float = Field(2.0, ge=0)
+    cry_f0_ref_st: float = 24.0
+    w_sustain: float = Field(1.5, ge=0)
+    w_contour: float = Field(1.5, ge=0)
+    cry_bias: float = -2.5
+
+
 class AudioConfig(_Section):
     sample_rate: int = Field(16000, ge=8000, le=96000)
     analyze: bool = True
     vad: VadConfig = VadConfig()
     pitch: PitchConfig = PitchConfig()
     speaker: SpeakerConfig = SpeakerConfig()
+    vocal_type: VocalTypeConfig = VocalTypeConfig()
     turns: TurnsConfig = TurnsConfig()
     prosody: ProsodyConfig = ProsodyConfig()
     qc: AudioQcConfig = AudioQcConfig()
@@ -266,6 +286,23 @@ class EpisodesConfig(_Section):
     min_valid_s: float = Field(5.0, ge=0)
 
 
+class AffectConfig(_Section):
+    neutral_percentile: float = Field(20.0, gt=0, lt=50)
+    min_face_frames: int = Field(10, ge=1)
+    max_yaw_deg: float = Field(75.0, gt=0, le=90)
+    smile_span_fw: float = Field(0.05, gt=0)
+    smile_on: float = Field(0.5, gt=0)
+    laugh_mouth_fw: float = Field(0.06, gt=0)
+    cry_mouth_fw: float = Field(0.08, gt=0)
+    cry_eye_drop: float = Field(0.25, gt=0, lt=1)
+    cry_brow_drop_fw: float = Field(0.02, gt=0)
+    cry_face_on: float = Field(0.6, gt=0, le=1)
+    shared_window_s: float = Field(1.0, ge=0)
+    join_window_s: float = Field(2.0, gt=0)
+    approach_drop: float = Field(0.03, gt=0)
+    response_window_s: float = Field(10.0, gt=0)
+
+
 class Config(_Section):
     video: VideoConfig = VideoConfig()
     faces: FacesConfig = FacesConfig()
@@ -280,6 +317,7 @@ class Config(_Section):
     models: ModelsConfig = ModelsConfig()
     sync: SyncConfig = SyncConfig()
     episodes: EpisodesConfig = EpisodesConfig()
+    affect: AffectConfig = AffectConfig()
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")

@@ -29,6 +29,7 @@ from extract.audio.speaker import (
 )
 from extract.audio.turns import conversational_turns, turn_features
 from extract.audio.vad import detect_voice, segment_mask, snr_estimate_db
+from extract.audio.vocal_type import VocalTypeClassifier, add_vocal_types
 from extract.config import AudioConfig
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ SEGMENT_CSV_COLUMNS = [
     "end_s",
     "speaker",
     "confidence",
+    "vocal_type",
     "f0_median_hz",
     "f0_mean_hz",
     "f0_sd_hz",
@@ -51,6 +53,8 @@ SEGMENT_CSV_COLUMNS = [
     "p_infant",
     "acoustic_logodds",
     "mouth_logodds",
+    "laugh_logodds",
+    "cry_logodds",
 ]
 
 
@@ -82,12 +86,14 @@ def analyze_audio(
     video: pd.DataFrame | None = None,
     voice_model: VoiceClassifier | None = None,
     pitch: PitchTrack | None = None,
+    type_model: VocalTypeClassifier | None = None,
 ) -> AudioAnalysis:
     """Analyse mono `samples` (n,) at `sample_rate` Hz (sample 0 = t 0 of the clip clock).
 
     video: optional per-frame table (t_s, adult.mouth_open, infant.mouth_open) for the
     speaker decision; voice_model: a fitted VoiceClassifier replacing the built-in F0 rule;
-    pitch: the pitch track of `samples` when the caller already has it (same hop and settings).
+    pitch: the pitch track of `samples` when the caller already has it (same hop and settings);
+    type_model: a fitted VocalTypeClassifier replacing the built-in vocal-type rule.
     """
     y = np.asarray(samples, dtype=np.float32)
     duration = len(y) / sample_rate
@@ -133,6 +139,9 @@ def analyze_audio(
             )
             table["speaker"] = speakers
             table["confidence"] = np.where(speakers == "infant", table.p_infant, 1 - table.p_infant)
+    table = add_vocal_types(
+        table, y, sample_rate=sample_rate, hop_s=v.hop_s, pitch=pitch, cfg=cfg.vocal_type, model=type_model
+    )
     table["f0_rel_baseline_st"] = relative_to_baseline(
         table, baseline_percentile=cfg.prosody.baseline_percentile
     )
@@ -185,6 +194,7 @@ class AudioAnalyzer:
     def __init__(self, cfg: AudioConfig, voice_model: VoiceClassifier | None = None):
         self.cfg = cfg
         self.voice_model = voice_model
+        self.type_model = getattr(voice_model, "type_model", None)  # fit-voices with laugh/cry labels
 
     @classmethod
     def from_config(cls, cfg: AudioConfig) -> "AudioAnalyzer":
@@ -201,4 +211,5 @@ class AudioAnalyzer:
             video=video,
             voice_model=self.voice_model,
             pitch=pitch,
+            type_model=self.type_model,
         )

@@ -1,9 +1,12 @@
-"""Fit the adult/infant voice model to a team's own hand-labelled recordings (`dyadscope fit-voices`).
+"""Fit the voice model to a team's own hand-labelled recordings (`dyadscope fit-voices`).
 
-Labels: ELAN .eaf (tiers named like a speaker, e.g. `adult`, `mother`, `CHI`; its linked
-media), RTTM (speaker names mapped; media named by the file id or the label file's stem)
-or CSV (start_s, end_s, speaker[, path]). Each labelled segment is described with the same
-features as extraction uses (segment_features.py) and a VoiceClassifier is fitted on them.
+Labels: ELAN .eaf (tiers named like a speaker, e.g. `adult`, `mother`, `CHI`, or a vocal type,
+`laugh`, `infant cry`, and `<speaker>_vocal_type` tiers; its linked media), RTTM (speaker names
+mapped the same way; media named by the file id or the label file's stem) or CSV (start_s, end_s,
+speaker[, type][, path]). Each labelled segment is described with the same features as extraction
+uses (segment_features.py, vocal_type.py); a VoiceClassifier (adult/infant) is fitted on the
+segments with a speaker, and, when laughs or cries are labelled, a VocalTypeClassifier (laugh /
+cry / plain) on the segments with a type, carried by the voice model as `type_model`.
 """
 
 from __future__ import annotations
@@ -16,10 +19,11 @@ import numpy as np
 import pandas as pd
 
 from extract.audio.frames import frame_features
-from extract.audio.labels import normalise_speaker, read_eaf, read_label_csv, read_rttm
+from extract.audio.labels import parse_label, read_eaf, read_label_csv, read_rttm
 from extract.audio.pitch import track_pitch
 from extract.audio.segment_features import describe_segments
 from extract.audio.speaker import VoiceClassifier
+from extract.audio.vocal_type import TYPE_COLUMNS, VocalTypeClassifier, describe_types, type_frames
 from extract.config import AudioConfig
 from extract.errors import DyadscopeError
 from extract.media import read_audio
@@ -52,7 +56,8 @@ def _find_media(label: Path, hints: list[str], media_dir: Path | None) -> Path:
 def load_labels(
     label: str | Path, *, media_dir: str | Path | None = None, mapping: dict[str, str] | None = None
 ) -> list[tuple[Path, pd.DataFrame]]:
-    """[(media path, table start_s,end_s,speaker in {'adult','infant'})] from one label file."""
+    """[(media path, table start_s, end_s, speaker ('adult'|'infant'|None), type (vocal type or
+    None))] from one label file; rows with neither speaker nor type are left out."""
     label = Path(label)
     suffix = label.suffix.lower()
     if suffix == ".eaf":
@@ -69,15 +74,21 @@ def load_labels(
     out = []
     for hints, g in groups:
         g = g.copy()
-        g["speaker"] = [normalise_speaker(s, mapping) for s in g.speaker]
-        unknown = g.speaker.isna().sum()
+        parsed = [parse_label(s, mapping) if isinstance(s, str) else (None, None) for s in g.speaker]
+        given = g["type"] if "type" in g.columns else pd.Series([None] * len(g), index=g.index)
+        g["speaker"] = [p[0] if p[0] in ROLES else None for p in parsed]
+        g["type"] = [
+            parse_label(t)[1] if isinstance(t, str) and t.strip() else p[1]
+            for t, p in zip(given, parsed, strict=True)
+        ]
+        unknown = (g.speaker.isna() & g.type.isna()).sum()
         if unknown:
-            log.info("%s: %d segments with other speakers ignored", label, unknown)
-        g = g[g.speaker.isin(ROLES) & (g.end_s > g.start_s)]
+            log.info("%s: %d segments with other labels ignored", label, unknown)
+        g = g[(g.speaker.notna() | g.type.notna()) & (g.end_s > g.start_s)]
         out.append(
             (
                 _find_media(label, [str(h) for h in hints], media_dir),
-                g[["start_s", "end_s", "speaker"]].reset_index(drop=True),
+                g[["start_s", "end_s", "speaker", "type"]].reset_index(drop=True),
             )
         )
     return out
@@ -86,13 +97,44 @@ def load_labels(
 def labelled_features(
     samples: np.ndarray, labels: pd.DataFrame, *, sample_rate: int, cfg: AudioConfig | None = None
 ) -> pd.DataFrame:
-    """describe_segments table (k rows) of the labelled segments, with their `speaker` column."""
+    """describe_segments + describe_types table (k rows) of the labelled segments, with their
+    `speaker` and `type` columns (None where not labelled)."""
     cfg = cfg if cfg is not None else AudioConfig()
     frames = frame_features(samples, sample_rate=sample_rate, hop_s=cfg.vad.hop_s)
     pitch = track_pitch(samples, sample_rate=sample_rate, hop_s=cfg.vad.hop_s, cfg=cfg.pitch)
-    table = describe_segments(labels[["start_s", "end_s"]].to_numpy(), frames=frames, pitch=pitch)
+    spans = labels[["start_s", "end_s"]].to_numpy()
+    table = describe_segments(spans, frames=frames, pitch=pitch)
+    types = describe_types(
+        spans, frames=type_frames(samples, sample_rate=sample_rate, hop_s=cfg.vad.hop_s), pitch=pitch
+    )
+    for name in TYPE_COLUMNS:
+        table[name] = types[name].to_numpy()
     table["speaker"] = labels.speaker.to_numpy()
+    table["type"] = labels["type"].to_numpy() if "type" in labels.columns else None
     return table
+
+
+def _type_classes(types: pd.Series) -> pd.Series:
+    """Label types -> the type model's classes (laugh, cry, plain); None stays None."""
+    return types.map(lambda t: t if t in ("laugh", "cry") else ("plain" if isinstance(t, str) else None))
+
+
+def fit_type_model(data: pd.DataFrame, *, C: float = 1.0) -> VocalTypeClassifier | None:
+    """A VocalTypeClassifier on the rows of `data` with a type, when laughs or cries are labelled
+    (at least 2 rows of each class present and at least two classes); else None."""
+    if "type" not in data.columns:
+        return None
+    y = _type_classes(data["type"])
+    rows = y.notna()
+    counts = y[rows].value_counts()
+    if not ({"laugh", "cry"} & set(counts.index)):
+        return None
+    if len(counts) < 2 or counts.min() < 2:
+        raise DyadscopeError(
+            f"fit-voices: vocal types need at least 2 labelled segments in each of at least two of "
+            f"laugh / cry / other types; got {counts.to_dict()}"
+        )
+    return VocalTypeClassifier(C=C).fit(data[rows], y[rows].to_numpy())
 
 
 def fit_voice_model(
@@ -103,7 +145,8 @@ def fit_voice_model(
     cfg: AudioConfig | None = None,
     C: float = 1.0,
 ) -> tuple[VoiceClassifier, pd.DataFrame]:
-    """Fit a VoiceClassifier on all labelled segments. Returns (model, the training table)."""
+    """Fit a VoiceClassifier on all segments with a speaker (and its type_model on those with a
+    type, see fit_type_model). Returns (model, the training table)."""
     cfg = cfg if cfg is not None else AudioConfig()
     tables = []
     for label in label_paths:
@@ -112,8 +155,11 @@ def fit_voice_model(
             t = labelled_features(track.samples, labels, sample_rate=track.sample_rate, cfg=cfg)
             t.insert(0, "media", str(media))
             tables.append(t)
-    data = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
-    counts = data.speaker.value_counts().to_dict() if len(data) else {}
+    data = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=["speaker", "type"])
+    spoken = data[data.speaker.isin(ROLES)]
+    counts = spoken.speaker.value_counts().to_dict()
     if counts.get("adult", 0) < 2 or counts.get("infant", 0) < 2:
         raise DyadscopeError(f"fit-voices needs at least 2 labelled segments of each speaker; got {counts}")
-    return VoiceClassifier(C=C).fit(data, data.speaker.to_numpy()), data
+    model = VoiceClassifier(C=C).fit(spoken, spoken.speaker.to_numpy())
+    model.type_model = fit_type_model(data, C=C)
+    return model, data

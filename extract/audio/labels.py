@@ -2,14 +2,17 @@
 
 Every reader returns a table with columns start_s, end_s, speaker (sorted by start_s).
 RTTM: `SPEAKER <file> 1 <onset_s> <duration_s> <NA> <NA> <speaker> <NA> <NA>`.
-ELAN: one tier per speaker (`adult`, `infant`) plus a `turns` tier (conversational turns);
-times are integer milliseconds, so a round trip is exact to 1 ms.
+ELAN: one tier per speaker (`adult`, `infant`), one tier of vocal types per speaker
+(`adult_vocal_type`, `infant_vocal_type`: speech, laugh, cry, other) and a `turns` tier
+(conversational turns); times are integer milliseconds, so a round trip is exact to 1 ms.
+Label names may carry a vocal type (`laugh`, `cry`, `infant laugh`, `CHI:cry`): see parse_label.
 """
 
 from __future__ import annotations
 
 import mimetypes
 import os
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -44,17 +47,50 @@ SPEAKER_SYNONYMS = {
 }
 
 
+# Vocal-type words in label names and what they mean here (case-insensitive).
+TYPE_SYNONYMS = {
+    "laugh": "laugh",
+    "laughs": "laugh",
+    "laughter": "laugh",
+    "laughing": "laugh",
+    "giggle": "laugh",
+    "cry": "cry",
+    "crying": "cry",
+    "cries": "cry",
+    "fuss": "cry",
+    "fussing": "cry",
+    "speech": "speech",
+    "babble": "other",
+    "coo": "other",
+    "squeal": "other",
+    "singing": "speech",
+    "other": "other",
+}
+TYPE_TIER_SUFFIX = "_vocal_type"
+
+
+def parse_label(name: str, mapping: dict[str, str] | None = None) -> tuple[str | None, str | None]:
+    """(speaker, vocal type) named by a label or tier: 'mother' -> (adult, None), 'laugh' ->
+    (None, laugh), 'CHI laugh' / 'infant_cry' -> (infant, laugh / cry); 'cry' alone is an
+    infant cry. Words are split on anything not a letter; unknown words are ignored."""
+    speaker = normalise_speaker(name, mapping)
+    words = [w for w in re.split(r"[^a-z]+", str(name).lower()) if w]
+    kinds = [TYPE_SYNONYMS[w] for w in words if w in TYPE_SYNONYMS]
+    if speaker is None:
+        speakers = [SPEAKER_SYNONYMS[w] for w in words if w in SPEAKER_SYNONYMS and w != "cry"]
+        speaker = speakers[0] if speakers else None
+    kind = kinds[0] if kinds else None
+    if kind == "cry" and speaker is None:
+        speaker = "infant"
+    return speaker, kind
+
+
 def normalise_speaker(name: str, mapping: dict[str, str] | None = None) -> str | None:
     """'adult' | 'infant' for a label (user `mapping` first, then SPEAKER_SYNONYMS), else None."""
     key = str(name).strip()
     if mapping and key in mapping:
         return mapping[key]
     return SPEAKER_SYNONYMS.get(key.lower())
-
-
-def _table(rows) -> pd.DataFrame:
-    t = pd.DataFrame(rows, columns=SEGMENT_COLUMNS)
-    return t.sort_values(["start_s", "end_s"], kind="stable").reset_index(drop=True)
 
 
 def write_rttm(path: str | Path, segments: pd.DataFrame, *, file_id: str) -> None:
@@ -95,19 +131,24 @@ def write_eaf(
     media_path: str | Path | None = None,
     turns: list[tuple[float, float, str]] = (),
 ) -> None:
-    """ELAN file with tiers `adult`, `infant` (value: confidence when known) and `turns`
-    ((start_s, end_s, label) spans), linked to `media_path` (absolute and relative URL)."""
+    """ELAN file with tiers `adult`, `infant` (value: confidence when known),
+    `adult_vocal_type`, `infant_vocal_type` (when segments has a filled vocal_type column) and
+    `turns` ((start_s, end_s, label) spans), linked to `media_path` (absolute and relative URL)."""
     import pympi
 
     eaf = pympi.Elan.Eaf(author="dyadscope")
     eaf.remove_tier("default")
-    for tier in ("adult", "infant", "turns"):
+    typed = "vocal_type" in segments.columns and segments.vocal_type.fillna("").astype(str).str.len().any()
+    type_tiers = [f"{r}{TYPE_TIER_SUFFIX}" for r in ("adult", "infant")] if typed else []
+    for tier in ("adult", "infant", *type_tiers, "turns"):
         eaf.add_tier(tier)
     for row in segments.itertuples():
         value = f"{row.confidence:.2f}" if hasattr(row, "confidence") else ""
         a, b = int(round(row.start_s * 1000)), int(round(row.end_s * 1000))
         if b > a:
             eaf.add_annotation(row.speaker, a, b, value)
+            if typed and row.vocal_type:
+                eaf.add_annotation(f"{row.speaker}{TYPE_TIER_SUFFIX}", a, b, str(row.vocal_type))
     for a, b, label in turns:
         if int(round(b * 1000)) > int(round(a * 1000)):
             eaf.add_annotation("turns", int(round(a * 1000)), int(round(b * 1000)), label)
@@ -122,20 +163,32 @@ def write_eaf(
 
 
 def read_eaf(path: str | Path, *, tiers: dict[str, str] | None = None) -> tuple[pd.DataFrame, list[str]]:
-    """Segments from an ELAN file: tiers named like a speaker (see SPEAKER_SYNONYMS, or the
-    `tiers` mapping tier name -> 'adult'|'infant'). Returns (table, linked media URLs)."""
+    """Segments from an ELAN file: tiers named like a speaker and/or a vocal type (parse_label,
+    or the `tiers` mapping tier name -> 'adult'|'infant'), and `<speaker>_vocal_type` tiers whose
+    values are types. Returns (table start_s, end_s, speaker, type; linked media URLs); speaker
+    or type is None where the file does not say."""
     import pympi
 
     eaf = pympi.Elan.Eaf(str(path))
-    rows = []
+    spans: dict[tuple[float, float, str | None], str | None] = {}
     for tier in eaf.get_tier_names():
-        speaker = normalise_speaker(tier, tiers)
-        if speaker is None:
+        if tier.endswith(TYPE_TIER_SUFFIX):
+            speaker = normalise_speaker(tier[: -len(TYPE_TIER_SUFFIX)], tiers)
+            for a, b, value, *_ in eaf.get_annotation_data_for_tier(tier):
+                spans[(a / 1000.0, b / 1000.0, speaker)] = parse_label(value)[1]
             continue
-        for ann in eaf.get_annotation_data_for_tier(tier):
-            rows.append((ann[0] / 1000.0, ann[1] / 1000.0, speaker))
+        speaker, kind = parse_label(tier, tiers)
+        if speaker is None and kind is None:
+            continue
+        for a, b, *_ in eaf.get_annotation_data_for_tier(tier):
+            key = (a / 1000.0, b / 1000.0, speaker)
+            spans[key] = spans.get(key) or kind
+    rows = [(a, b, spk, kind) for (a, b, spk), kind in spans.items()]
+    table = pd.DataFrame(rows, columns=[*SEGMENT_COLUMNS, "type"])
     media = [d.get("RELATIVE_MEDIA_URL") or d.get("MEDIA_URL") for d in eaf.media_descriptors]
-    return _table(rows), [m for m in media if m]
+    return table.sort_values(["start_s", "end_s"], kind="stable").reset_index(drop=True), [
+        m for m in media if m
+    ]
 
 
 def read_turn_tier(path: str | Path) -> list[tuple[float, float, str]]:

@@ -263,7 +263,10 @@ def attribute(
 class VoiceClassifier(ClassifierMixin, BaseEstimator):
     """Adult/infant classifier on segment features (segment_features.CLASSIFIER_COLUMNS):
     standardised logistic regression. X: a describe_segments table or its classifier_matrix
-    (k, d); y: (k,) 'adult' | 'infant'. Persist with joblib."""
+    (k, d); y: (k,) 'adult' | 'infant'. Persist with joblib. `type_model`: the vocal-type model
+    fit-voices fitted beside it (vocal_type.VocalTypeClassifier), None without laugh/cry labels."""
+
+    type_model = None
 
     def __init__(self, C: float = 1.0, class_weight: str | None = "balanced"):
         self.C = C

@@ -17,6 +17,7 @@ from extract.audio.pitch import track_pitch
 from extract.batch.inputs import ClipInput
 from extract.config import Config
 from extract.errors import MediaError, MediaWarning
+from extract.features.affect_fusion import add_affect
 from extract.features.family import ClipBundle
 from extract.features.registry import compute_features
 from extract.media import probe, read_audio
@@ -24,7 +25,7 @@ from extract.outputs import write_json, write_parquet
 from extract.progress import ProgressHook
 from extract.provenance import provenance
 from extract.video.role_sheet import write_role_sheet
-from extract.video.run import video_signals
+from extract.video.run import OVERLAY_NAME, video_signals, write_clip_overlay
 
 log = logging.getLogger(__name__)
 
@@ -63,15 +64,15 @@ def _audio_qc(
 
 def _video_table(
     clip: ClipInput, clip_dir: Path, cfg: Config, hook: ProgressHook | None, decoder_threads: int, pitch
-) -> tuple[pd.DataFrame, dict, list[str]]:
-    """Video signals (extract.video): the role-prefixed frame table, QC figures, QC warnings."""
-    overlay = clip_dir / "overlay.mp4" if cfg.overlay.enabled else None
+):
+    """Video signals (extract.video): the VideoResult (role-prefixed frame table, QC figures, QC
+    warnings; landmarks kept for the overlay, drawn after the audio stage)."""
     result = video_signals(
         clip.path,
         cfg,
         infant_side=clip.meta.get("infant_side") or None,
         hook=hook,
-        overlay_path=overlay,
+        keep_landmarks=cfg.overlay.enabled,
         decoder_threads=decoder_threads,
         swap_roles=clip.meta.get("swap_roles") == "1",
         pitch=pitch,
@@ -88,7 +89,7 @@ def _video_table(
             )
         except MediaError as exc:  # the signals are fine; only the stills could not be read again
             result.notes.append(f"no role sheet: {exc}")
-    return result.table, result.qc, result.notes
+    return result
 
 
 def extract_clip(
@@ -112,9 +113,10 @@ def extract_clip(
             clip_dir = out_dir / "clips" / clip.clip_id
             track, pitch = _read_audio(clip.path, cfg) if info.audio is not None else (None, None)
             if info.video is not None:
-                table, video_qc, video_notes = _video_table(clip, clip_dir, cfg, hook, decoder_threads, pitch)
-                qc.update(video_qc)
-                notes.extend(video_notes)
+                video_result = _video_table(clip, clip_dir, cfg, hook, decoder_threads, pitch)
+                table = video_result.table
+                qc.update(video_result.qc)
+                notes.extend(video_result.notes)
                 span = table.t_s.iloc[-1] - table.t_s.iloc[0] if len(table) > 1 else 0.0
                 qc.update(
                     video_fps_measured=info.video.measured_fps,
@@ -122,7 +124,6 @@ def extract_clip(
                     n_analysis_frames=len(table),
                     analysis_fps_achieved=(len(table) - 1) / span if span > 0 else np.nan,
                 )
-                write_parquet(clip_dir / "frames.parquet", table)
             if info.audio is not None:
                 video = table if info.video is not None else None
                 audio_qc, features, audio_notes, segments = _audio_qc(
@@ -138,6 +139,13 @@ def extract_clip(
                 notes.extend(audio_notes)
             else:
                 notes.append("no audio stream: audio features will be missing")
+            if info.video is not None:
+                table = add_affect(table, segments, cfg.affect)
+                write_parquet(clip_dir / "frames.parquet", table)
+                if cfg.overlay.enabled:
+                    write_clip_overlay(
+                        clip.path, cfg, video_result, table, clip_dir / OVERLAY_NAME, decoder_threads
+                    )
             notes.extend(str(w.message) for w in caught if issubclass(w.category, MediaWarning))
             bundle = ClipBundle(
                 frames=table if info.video is not None else None,

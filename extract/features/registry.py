@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from extract.config import Config
-from extract.features import audio_family, episodes, sync_features, video_aggregate
+from extract.features import affect, audio_family, episodes, sync_features, video_aggregate
 from extract.features.dictionary import FeatureSpec, render_markdown
 from extract.features.family import ClipBundle, FeatureFamily
 
@@ -19,6 +19,7 @@ FAMILIES: tuple[FeatureFamily, ...] = (
     video_aggregate.FAMILY,
     sync_features.FAMILY,
     episodes.FAMILY,
+    affect.FAMILY,
 )
 
 

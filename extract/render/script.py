@@ -47,6 +47,7 @@ class VocalSegment:
     f0_shape: float  # -1..1: falling .. rising intonation
     syllables: tuple[Syllable, ...]
     contingent: bool = False  # adult reply to the preceding infant vocalization
+    kind: str = "speech"  # "speech" (babble for the infant) | "laugh" | "cry" (voices.synth_segment)
 
 
 @dataclass(frozen=True)
@@ -100,17 +101,20 @@ def segment_envelope(seg: VocalSegment, t: np.ndarray) -> np.ndarray:
     """Amplitude envelope 0..1 of one segment at times `t` (s), shape like `t`.
 
     Segment ramps (ATTACK_S, RELEASE_S) times a syllabic modulation between 0.4 and 1,
-    so the voice (and mouth) never fully closes inside a segment.
+    so the voice (and mouth) never fully closes inside a segment; laughs and cries fall
+    silent between their bursts (syllables), a laugh's bursts are sharper.
     """
     t = np.asarray(t, dtype=np.float64)
     seg_env = _ramp((t - seg.start_s) / ATTACK_S) * _ramp((seg.end_s - t) / RELEASE_S)
     syl = np.zeros_like(t)
+    power = 1.5 if seg.kind == "laugh" else 0.7
     for s in seg.syllables:
         dur = s.end_s - s.start_s
         x = (t - s.start_s) / dur
-        syl = np.maximum(syl, np.where((x > 0) & (x < 1), np.sin(np.pi * np.clip(x, 0, 1)) ** 0.7, 0.0))
+        syl = np.maximum(syl, np.where((x > 0) & (x < 1), np.sin(np.pi * np.clip(x, 0, 1)) ** power, 0.0))
     inside = (t >= seg.start_s) & (t <= seg.end_s)
-    return np.where(inside, seg_env * (0.4 + 0.6 * syl), 0.0)
+    floor = 0.4 if seg.kind == "speech" else 0.0
+    return np.where(inside, seg_env * (floor + (1 - floor) * syl), 0.0)
 
 
 def _make_segment(

@@ -1,4 +1,5 @@
-"""Overlay video: the analysis frames with each role's face box, label and landmarks drawn.
+"""Overlay video: the analysis frames with each role's face box, label and landmarks drawn, and
+(when the table has them) each role's vocal type and affect in a status line.
 
 A second decoding pass (roles are known only after the whole clip), encoded with PyAV/libx264;
 frame times are the analysis frames' container times (VFR-safe).
@@ -17,6 +18,16 @@ import pandas as pd
 from extract.video.body_signals import OVERLAY_EDGES
 
 COLOURS = {"adult": (255, 140, 0), "infant": (0, 200, 255)}  # RGB
+
+
+def status_text(row: pd.Series, role: str) -> str:
+    """'infant: laugh, positive' from the row's <role>.vocal_type and <role>.affect ('' when neither
+    says anything: silent and neutral or unknown)."""
+    parts = [str(row.get(f"{role}.vocal_type", "") or "")]
+    affect = str(row.get(f"{role}.affect", "") or "")
+    parts.append(affect if affect in ("positive", "negative") else "")
+    parts = [p for p in parts if p]
+    return f"{role}: {', '.join(parts)}" if parts else ""
 
 
 def draw_frame(image: np.ndarray, row: pd.Series, landmarks: dict, *, role_confidence: float) -> np.ndarray:
@@ -56,6 +67,12 @@ def draw_frame(image: np.ndarray, row: pd.Series, landmarks: dict, *, role_confi
                 colour,
                 1,
                 cv2.LINE_AA,
+            )
+    for k, role in enumerate(COLOURS):
+        status = status_text(row, role)
+        if status:
+            cv2.putText(
+                out, status, (5, 16 + 16 * k), cv2.FONT_HERSHEY_SIMPLEX, 0.45, COLOURS[role], 1, cv2.LINE_AA
             )
     cv2.putText(
         out,

@@ -15,6 +15,7 @@ from extract.video.roles import SIDES
 from extract.video.voice_cue import adult_voice_share, clip_pitch
 
 log = logging.getLogger(__name__)
+OVERLAY_NAME = "overlay.mp4"
 
 
 def _frames(path: Path, cfg, threads: int):
@@ -56,6 +57,7 @@ def video_signals(
     decoder_threads: int = 0,
     swap_roles: bool = False,
     pitch=None,
+    keep_landmarks: bool = False,
 ) -> VideoResult:
     """The role-prefixed frame table, QC figures and warnings for the clip at `path`.
 
@@ -64,7 +66,9 @@ def video_signals(
     frame. decoder_threads: FFmpeg threads
     when cfg.video.decoder_threads is 0 (auto); 0 lets FFmpeg decide (batch workers pass 1).
     swap_roles: a reviewer's fix (roles.csv): flip the roles the cues chose. pitch: the clip's pitch
-    track when the caller has it (the batch pipeline shares it with the audio stage)."""
+    track when the caller has it (the batch pipeline shares it with the audio stage).
+    keep_landmarks: keep the overlay's landmarks in the result, for write_clip_overlay later
+    (the batch pipeline draws the overlay once the affect columns exist)."""
     path = Path(path)
     threads = cfg.video.decoder_threads or decoder_threads
     notes = []
@@ -75,7 +79,7 @@ def video_signals(
         )
         infant_side = None
     with VideoExtractor.from_config(
-        cfg, keep_landmarks=overlay_path is not None, backend=backend
+        cfg, keep_landmarks=keep_landmarks or overlay_path is not None, backend=backend
     ) as extractor:
         for frame in _frames(path, cfg, threads):
             extractor.process(frame.image, t_s=frame.t_s, source_frame=frame.source_index)
@@ -87,13 +91,19 @@ def video_signals(
         result = extractor.finish(infant_side=infant_side, adult_voice=voice, swap_roles=swap_roles)
     result.notes[:0] = notes
     if overlay_path is not None:
-        write_overlay(
-            _frames(path, cfg, threads),
-            result.table,
-            result.landmarks,
-            overlay_path,
-            role_confidence=result.qc["role_confidence"],
-            crf=cfg.overlay.crf,
-        )
-        result.landmarks = {}
+        write_clip_overlay(path, cfg, result, result.table, overlay_path, threads)
     return result
+
+
+def write_clip_overlay(path, cfg, result: VideoResult, table, overlay_path, threads: int = 0) -> None:
+    """Draw the overlay video of `result` (its landmarks) with the rows of `table` (the result's
+    table, possibly with more columns: vocal types, affect), then drop the landmarks."""
+    write_overlay(
+        _frames(Path(path), cfg, cfg.video.decoder_threads or threads),
+        table,
+        result.landmarks,
+        overlay_path,
+        role_confidence=result.qc["role_confidence"],
+        crf=cfg.overlay.crf,
+    )
+    result.landmarks = {}

@@ -67,12 +67,16 @@ def cmd_fit_voices(args) -> int:
     )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     joblib.dump(model, args.out)
-    accuracy = float((model.predict(data) == data.speaker.to_numpy()).mean())
-    counts = data.speaker.value_counts().to_dict()
+    spoken = data[data.speaker.isin(["adult", "infant"])]
+    accuracy = float((model.predict(spoken) == spoken.speaker.to_numpy()).mean())
+    counts = spoken.speaker.value_counts().to_dict()
     print(
-        f"fitted on {len(data)} segments ({counts}) from {data.media.nunique()} recordings; training "
+        f"fitted on {len(spoken)} segments ({counts}) from {data.media.nunique()} recordings; training "
         f"accuracy {accuracy:.3f}"
     )
+    if model.type_model is not None:
+        typed = data[data["type"].notna()]
+        print(f"vocal-type model fitted on {len(typed)} segments ({typed['type'].value_counts().to_dict()})")
     print(f"voice model in {args.out.resolve()}; use it with --voice-model or audio.speaker.voice_model")
     return 0
 
@@ -85,7 +89,8 @@ def add_fit_voices_parser(sub) -> None:
         "labels",
         nargs="+",
         type=Path,
-        help="label files: ELAN .eaf, RTTM, or CSV (start_s,end_s,speaker[,path])",
+        help="label files: ELAN .eaf, RTTM, or CSV (start_s,end_s,speaker[,type][,path]); labels "
+        "laugh / cry (or 'infant laugh', ...) also fit the vocal-type model",
     )
     p.add_argument("--out", type=Path, required=True, help="where to write the model (joblib)")
     p.add_argument(

@@ -33,7 +33,17 @@ def test_audio_only_input_gives_segments_features_and_qc(recording, extracted):
     assert code == 0
     truth = recording[1]
     seg = pd.read_csv(clip / "segments.csv")
-    assert list(seg.columns[:5]) == ["start_s", "end_s", "speaker", "confidence", "f0_median_hz"]
+    assert list(seg.columns[:6]) == [
+        "start_s",
+        "end_s",
+        "speaker",
+        "confidence",
+        "vocal_type",
+        "f0_median_hz",
+    ]
+    # the cohort's voices are speech and babble: no laugh or cry
+    assert set(seg.vocal_type) == {"speech", "other"}
+    assert (seg.vocal_type == "speech").eq(seg.speaker == "adult").all()
     assert list(seg.speaker) == list(truth.speaker)
     assert np.abs(seg.start_s - truth.start_s).max() <= 0.05
     features = json.loads((clip / "features.json").read_text())["features"]
@@ -148,3 +158,40 @@ def test_noisy_recordings_get_a_qc_warning(tmp_path):
     assert main(["extract", str(tmp_path / "noisy.wav"), "--out", str(tmp_path / "out")]) == 0
     qc = pd.read_csv(tmp_path / "out" / "qc.csv").iloc[0]
     assert qc.status == "warn" and "audio SNR" in qc.warnings and qc.audio_snr_db < 10
+
+
+def test_fit_voices_with_laugh_and_cry_labels_types_new_recordings(tmp_path):
+    """Labels with types (a CSV `type` column) fit the type model too; extracting another
+    recording with it types its laughs and cries as scripted."""
+    from extract.render.affect_script import vocal_type_script
+    from extract.render.voices import synth_track
+
+    rows = []
+    for seed in (31, 32):
+        script = vocal_type_script(seed=seed, duration_s=45)
+        wav = tmp_path / f"train{seed}.wav"
+        write_audio(wav, synth_track(script, sample_rate=SR, snr_db=20), sample_rate=SR)
+        rows += [(g.start_s, g.end_s, g.speaker, g.kind, str(wav)) for g in script.segments]
+    labels = tmp_path / "typed.csv"
+    pd.DataFrame(rows, columns=["start_s", "end_s", "speaker", "type", "path"]).to_csv(labels, index=False)
+    model = tmp_path / "voices.joblib"
+    assert main(["fit-voices", str(labels), "--out", str(model)]) == 0
+    import joblib
+
+    assert joblib.load(model).type_model is not None
+    script = vocal_type_script(seed=33, duration_s=45)
+    wav = tmp_path / "new.wav"
+    write_audio(wav, synth_track(script, sample_rate=SR, snr_db=20), sample_rate=SR)
+    out = tmp_path / "out"
+    assert main(["extract", str(wav), "--out", str(out), "--voice-model", str(model), "--eaf"]) == 0
+    seg = pd.read_csv(out / "clips" / "new" / "segments.csv")
+    right = 0
+    for g in script.segments:
+        overlap = np.minimum(seg.end_s, g.end_s) - np.maximum(seg.start_s, g.start_s)
+        j = int(np.argmax(overlap))
+        want = {"speech": "speech" if g.speaker == "adult" else "other"}.get(g.kind, g.kind)
+        right += overlap[j] > 0 and seg.vocal_type[j] == want
+    assert right / len(script.segments) >= 0.85
+    assert seg.laugh_logodds.isna().all()  # a fitted model gives no rule log-odds
+    back, _ = read_eaf(out / "clips" / "new" / "vocal.eaf")
+    assert set(back["type"].dropna()) <= {"speech", "laugh", "cry", "other"} and back["type"].notna().all()

@@ -77,3 +77,32 @@ def test_label_csv_and_speaker_names(tmp_path):
     (tmp_path / "bad.csv").write_text("onset,offset\n1,2\n")
     with pytest.raises(ValueError, match="start_s"):
         read_label_csv(tmp_path / "bad.csv")
+
+
+def test_eaf_vocal_type_tiers_read_back_as_types(tmp_path, segments):
+    typed = segments.assign(vocal_type=["laugh", "speech", "cry", "speech"])
+    path = tmp_path / "typed.eaf"
+    write_eaf(path, typed)
+    import pympi
+
+    eaf = pympi.Elan.Eaf(str(path))
+    assert set(eaf.get_tier_names()) == {"adult", "infant", "adult_vocal_type", "infant_vocal_type", "turns"}
+    back, _ = read_eaf(path)
+    assert len(back) == 4  # the type tiers do not add segments
+    assert list(back["type"]) == ["laugh", "speech", "cry", "speech"]
+
+
+def test_eaf_tiers_named_by_type(tmp_path):
+    import pympi
+
+    eaf = pympi.Elan.Eaf(author="test")
+    for tier, (a, b) in {"Mother": (0, 900), "CHI laugh": (1000, 1600), "crying": (2000, 4000)}.items():
+        eaf.add_tier(tier)
+        eaf.add_annotation(tier, a, b, "")
+    eaf.to_file(str(tmp_path / "coded.eaf"))
+    back, _ = read_eaf(tmp_path / "coded.eaf")
+    assert back[["speaker", "type"]].fillna("").values.tolist() == [
+        ["adult", ""],
+        ["infant", "laugh"],
+        ["infant", "cry"],
+    ]
