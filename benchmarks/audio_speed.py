@@ -2,7 +2,8 @@
 
 Renders a 3-minute synthetic dyad (the renderer's voices, exact F0 contours) at 15 dB SNR,
 then times on one core (BLAS/OpenMP threads pinned to 1), median over repeats:
-  - the whole audio path (`analyze_audio`: frames, pitch, VAD, speaker, prosody, turns);
+  - the whole audio path (`analyze_audio`: frames, pitch, VAD, speaker, vocal types, prosody,
+    turns), and the same with vocal types off (the baseline of the types' cost);
   - pitch trackers at hop 10 ms, 80-1000 Hz: dyadscope's YIN (extract/audio/pitch.py),
     librosa.yin, librosa.pyin (optional; slow).
 Accuracy against the scripted F0 on frames inside vocal segments (30 ms after onset to
@@ -26,6 +27,7 @@ import numpy as np  # noqa: E402
 
 from extract.audio import analyze_audio  # noqa: E402
 from extract.audio.pitch import track_pitch  # noqa: E402
+from extract.config import AudioConfig, VocalTypeConfig  # noqa: E402
 from extract.render.script import build_script  # noqa: E402
 from extract.render.voices import f0_contour, synth_track  # noqa: E402
 
@@ -80,6 +82,9 @@ def main() -> None:
     t_path, result = _timed(lambda: analyze_audio(y, sample_rate=SR), args.repeats)
     print(f"{'stage':<40}{'seconds':>10}")
     print(f"{'audio path (analyze_audio), whole clip':<40}{t_path:>10.2f}")
+    untyped = AudioConfig(vocal_type=VocalTypeConfig(enabled=False))
+    t_untyped, _ = _timed(lambda: analyze_audio(y, sample_rate=SR, cfg=untyped), args.repeats)
+    print(f"{'  same without vocal types (baseline)':<40}{t_untyped:>10.2f}")
     print(f"{'  segments found / scripted':<40}{len(result.segments):>6} / {len(script.segments)}\n")
 
     rows = []

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from extract.config import AffectConfig
+from extract.video.columns import AFFECT_COLUMNS
 from extract.video.face_affect import add_face_affect
 from extract.vocab import ROLES
 
@@ -57,4 +58,4 @@ def add_affect(frames: pd.DataFrame, segments: pd.DataFrame | None, cfg: AffectC
     for role in ROLES:
         out[f"{role}.vocal_type"] = frame_vocal_types(t, segments, role)
         out[f"{role}.affect"] = role_affect(out, role, cfg)
-    return out
+    return out[[c for c in out.columns if c not in AFFECT_COLUMNS] + list(AFFECT_COLUMNS)]

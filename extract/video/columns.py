@@ -171,9 +171,46 @@ _DYAD = [
     ),
 ]
 
+# Added by the batch pipeline after the audio stage (extract/features/affect_fusion.py).
+_AFFECT = [
+    (
+        "smile_intensity",
+        "neutral=0, broad smile~1",
+        "Smile index x cos(yaw) minus the person's neutral (affect.neutral_percentile over the clip), / "
+        "affect.smile_span_fw. NaN without landmarks, covered, or turned beyond affect.max_yaw_deg.",
+    ),
+    (
+        "laugh_face",
+        "0/1",
+        "1 when smiling (smile_intensity >= affect.smile_on) with the mouth open affect.laugh_mouth_fw "
+        "beyond neutral.",
+    ),
+    (
+        "cry_face",
+        "0..1",
+        "Crying-face score: mean of mouth wide open, eyes narrowed, brows lowered, each relative to the "
+        "person's neutral; 0 while smiling.",
+    ),
+    (
+        "vocal_type",
+        "label",
+        "Vocal type of this person's segment at the frame (speech, laugh, cry, other); '' silent.",
+    ),
+    (
+        "affect",
+        "label",
+        "positive / neutral / negative / unknown, fused from vocal_type and the face (voice wins; see "
+        "extract/features/affect_fusion.py).",
+    ),
+]
+AFFECT_COLUMNS = tuple(f"{role}.{name}" for role in ROLES for name, _, _ in _AFFECT)
+
 ROLE_MEASURES = tuple(name for name, _, _ in _ROLE)
 FRAME_COLUMNS: tuple[Column, ...] = tuple(
-    _BASE + [Column(f"{role}.{name}", unit, d) for role in ROLES for name, unit, d in _ROLE] + _DYAD
+    _BASE
+    + [Column(f"{role}.{name}", unit, d) for role in ROLES for name, unit, d in _ROLE]
+    + _DYAD
+    + [Column(f"{role}.{name}", unit, d) for role in ROLES for name, unit, d in _AFFECT]
 )
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 from extract.config import DyadConfig, FacesConfig, QcConfig, RolesConfig, TrackingConfig
 from extract.video.appearance import HIST_SIZE
 from extract.video.body_signals import BODY_MEASURES
-from extract.video.columns import FRAME_COLUMNS, ROLES
+from extract.video.columns import AFFECT_COLUMNS, FRAME_COLUMNS, ROLES
 from extract.video.covered import colour_shift, covered_faces
 from extract.video.dyad import dyad_measures
 from extract.video.face_signals import FACE_MEASURES
@@ -191,7 +191,7 @@ class ClipResolution:
             touch_fw=self.dyad_cfg.touch_fw,
             split=split,
         )
-        table = table[[c.name for c in FRAME_COLUMNS]]
+        table = table[[c.name for c in FRAME_COLUMNS if c.name not in AFFECT_COLUMNS]]
         qc, qc_notes = video_qc(
             table,
             roles=roles,

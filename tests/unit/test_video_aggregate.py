@@ -5,6 +5,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from extract.config import Config
+from extract.features.affect import affect_specs
 from extract.features.episodes import episode_specs
 from extract.features.registry import all_feature_specs, clip_features, features_markdown
 from extract.features.sync_features import sync_specs
@@ -56,7 +58,8 @@ def test_missing_frames_give_nan_and_a_reason_not_zero():
 
 def test_emitted_features_match_specs_exactly():
     features, _ = clip_features(_table(), None)
-    assert set(features) == {s.name for s in video_aggregate_specs() + sync_specs() + episode_specs()}
+    frame_families = video_aggregate_specs() + sync_specs() + episode_specs() + affect_specs(Config())
+    assert set(features) == {s.name for s in frame_families}
 
 
 def test_every_aspect_has_three_features():
