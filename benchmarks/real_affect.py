@@ -1,6 +1,6 @@
 """Real-footage vocal benchmark: dyadscope's segments (who vocalizes, vocal type) and the clip
 feature affect.infant.laugh_s.total against the hand annotations in
-tests/data/real_vocal_provisional.csv
+tests/data/real_vocal.csv
 (how they were made: tests/data/README.md), on the Lookit clips and the donateacry cries.
 
 Prints pooled frame-level F1 per role (who vocalizes) and per role and type, the share of

@@ -140,6 +140,9 @@ class SpeakerConfig(_Section):
     centroid_per_octave: float = Field(2.0, ge=0)
     aperiodicity_ref: float = Field(0.45, ge=0, le=1)
     aperiodicity_weight: float = Field(8.0, ge=0)
+    f0_cap: float = Field(1e9, gt=0)
+    articulation_ref: float = 9.0
+    articulation_weight: float = Field(0.0, ge=0)
     mouth_weight: float = Field(1.5, ge=0)
     split_smooth_s: float = Field(1.0, ge=0)
     min_part_s: float = Field(0.8, gt=0)

@@ -5,7 +5,7 @@ tests/data/README.md).
 Frame level on a 10 ms grid: per role, any vocal type (who vocalizes) and per (role, type); the
 frames of events whose speaker the annotator could not tell (who = unknown) are left out of every
 score. Clip level: ROC AUC of a clip feature for "the infant laughed in this clip".
-Used by benchmarks/real_affect.py.
+Used by benchmarks/real_affect.py and tests/integration/test_audio_real_affect.py.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-ANNOTATIONS = Path(__file__).parent / "data" / "real_vocal_provisional.csv"
+ANNOTATIONS = Path(__file__).parent / "data" / "real_vocal.csv"
 HOP_S = 0.01
 TYPE_OF = {"fuss": "cry"}  # annotation types -> segments.csv vocal types
 SCORED = (

@@ -29,7 +29,7 @@ from extract.audio.speaker import (
 )
 from extract.audio.turns import conversational_turns, turn_features
 from extract.audio.vad import detect_voice, segment_mask, snr_estimate_db
-from extract.audio.vocal_type import VocalTypeClassifier, add_vocal_types
+from extract.audio.vocal_type import VocalTypeClassifier, add_type_measures, add_vocal_types, type_frames
 from extract.config import AudioConfig
 
 log = logging.getLogger(__name__)
@@ -116,7 +116,8 @@ def analyze_audio(
     parts = split_by_speaker(
         segs, evidence, hop_s=frames.hop_s, smooth_s=s.split_smooth_s, min_part_s=s.min_part_s
     )
-    table = describe_segments(parts, frames=frames, pitch=pitch)
+    timbre = type_frames(y, sample_rate=sample_rate, hop_s=v.hop_s)  # the speaker rule reads articulation
+    table = add_type_measures(describe_segments(parts, frames=frames, pitch=pitch), timbre, pitch)
     table = attribute(
         table, mouth_logodds=segment_mean(mouth, parts, hop_s=frames.hop_s), model=voice_model, rule=rule
     )
@@ -132,7 +133,7 @@ def analyze_audio(
         if len(segs2) != len(parts) or not np.allclose(segs2, parts):
             parts = segs2
             table = attribute(
-                describe_segments(parts, frames=frames, pitch=pitch),
+                add_type_measures(describe_segments(parts, frames=frames, pitch=pitch), timbre, pitch),
                 mouth_logodds=segment_mean(mouth, parts, hop_s=frames.hop_s),
                 model=voice_model,
                 rule=rule,

@@ -43,8 +43,12 @@ class VoiceRule:
     + centroid_per_octave x log2(centroid / centroid_ref_hz)  [shorter vocal tract, cry energy]
     + aperiodicity_weight x max(0, aperiodicity - aperiodicity_ref) [harsh, dysphonated cry phonation;
       one-sided: a clear voice is no evidence of an adult]
-    The F0 term counts only where F0 is known (voiced frames); per segment it is scaled down
-    when less than `reliable_voiced_share` of the segment is voiced (F0 then unreliable)."""
+    - articulation_weight x clip((articulation - articulation_ref) / 2, 0, 1)  [per segment: the
+      timbre of voiced frames moving through vowels and consonants, as adult speech does;
+      one-sided: coos, cries and laughs hold one timbre, and so may sung or drawn-out speech]
+    The F0 term counts only where F0 is known (voiced frames) and is capped at +-f0_cap (above
+    ~450 Hz infant-directed speech and infants overlap: pitch alone must not decide); per
+    segment it is scaled down when less than `reliable_voiced_share` of the segment is voiced."""
 
     boundary_hz: float
     slope_per_st: float
@@ -52,6 +56,9 @@ class VoiceRule:
     centroid_per_octave: float
     aperiodicity_ref: float
     aperiodicity_weight: float
+    f0_cap: float = 1e9
+    articulation_ref: float = 9.0
+    articulation_weight: float = 0.0
     reliable_voiced_share: float = 0.5
 
     @classmethod
@@ -65,6 +72,9 @@ class VoiceRule:
             centroid_per_octave=cfg.centroid_per_octave,
             aperiodicity_ref=cfg.aperiodicity_ref,
             aperiodicity_weight=cfg.aperiodicity_weight,
+            f0_cap=cfg.f0_cap,
+            articulation_ref=cfg.articulation_ref,
+            articulation_weight=cfg.articulation_weight,
         )
 
     def _rest(self, centroid_hz: np.ndarray, aperiodicity: np.ndarray) -> np.ndarray:
@@ -82,7 +92,7 @@ class VoiceRule:
         aperiodicity ~0.9: about +4.5 log-odds per frame), which would pull adult speech
         with pauses towards "infant" and hide speaker changes inside a segment."""
         f0 = np.nan_to_num(self.slope_per_st * (hz_to_st(pitch.f0_hz) - hz_to_st(self.boundary_hz)), nan=0.0)
-        ev = f0 + self._rest(frames.centroid_hz, pitch.aperiodicity)
+        ev = np.clip(f0, -self.f0_cap, self.f0_cap) + self._rest(frames.centroid_hz, pitch.aperiodicity)
         return ev if reliable is None else np.where(reliable, ev, np.nan)
 
     def segment_evidence(self, table: pd.DataFrame) -> np.ndarray:
@@ -91,10 +101,22 @@ class VoiceRule:
             return np.zeros(0)
         st = table["f0_median_st"].to_numpy(dtype=float)
         reliable = np.clip(table["voiced_share"].to_numpy(dtype=float) / self.reliable_voiced_share, 0.0, 1.0)
-        f0 = reliable * np.nan_to_num(self.slope_per_st * (st - hz_to_st(self.boundary_hz)), nan=0.0)
-        return f0 + self._rest(
-            table["centroid_median_hz"].to_numpy(dtype=float),
-            table["aperiodicity_median"].to_numpy(dtype=float),
+        f0 = np.nan_to_num(self.slope_per_st * (st - hz_to_st(self.boundary_hz)), nan=0.0)
+        f0 = reliable * np.clip(f0, -self.f0_cap, self.f0_cap)
+        n = len(table)
+        articulation = (
+            table["articulation"].to_numpy(dtype=float) if "articulation" in table else np.full(n, np.nan)
+        )
+        speech = self.articulation_weight * np.clip(
+            (np.nan_to_num(articulation, nan=self.articulation_ref) - self.articulation_ref) / 2, 0.0, 1.0
+        )
+        return (
+            f0
+            - speech
+            + self._rest(
+                table["centroid_median_hz"].to_numpy(dtype=float),
+                table["aperiodicity_median"].to_numpy(dtype=float),
+            )
         )
 
 

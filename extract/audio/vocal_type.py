@@ -9,6 +9,9 @@ Acoustic description per segment (librosa log-mel spectrogram on the clip clock,
   of a laugh repeat one vowel, speech moves through many;
 - modulation: share of the energy envelope's modulation spectrum in 3-7 Hz;
 - voiced runs: a cry is long, loud, high and harmonic: its longest voiced run is long;
+- articulation: the timbre spread (MFCC 1-12 SD) over voiced loud frames only: adult speech moves
+  through vowels and voiced consonants, coos, cries and laughs hold one timbre; the speaker rule
+  reads it;
 - and the segment's own pitch, voicing, aperiodicity, loudness (segment_features).
 The built-in VocalTypeRule sums these into log-odds of laugh and of cry (transparent, in the
 config section audio.vocal_type); `dyadscope fit-voices` can replace it with a fitted
@@ -43,6 +46,7 @@ TYPE_COLUMNS = (
     "spectral_change",
     "modulation_3_7",
     "voiced_run_max_s",
+    "articulation",
 )
 MODEL_COLUMNS = TYPE_COLUMNS + (
     "duration_s",
@@ -126,6 +130,8 @@ def describe_types(segments: np.ndarray, *, frames: TypeFrames, pitch: PitchTrac
         ioi = np.diff(peaks) * hop
         loud = env >= np.percentile(env, 90) - 10.0
         mf = frames.mfcc[i0:i1][loud]
+        keep = loud & pitch.voiced[i0:i1]
+        voiced_mf = frames.mfcc[i0:i1][keep]
         rows.append(
             {
                 "burst_count": k,
@@ -135,6 +141,7 @@ def describe_types(segments: np.ndarray, *, frames: TypeFrames, pitch: PitchTrac
                 "spectral_change": float(np.mean(np.std(mf, axis=0))) if len(mf) >= 3 else np.nan,
                 "modulation_3_7": _modulation_share(env, hop),
                 "voiced_run_max_s": _longest_run(pitch.voiced[i0:i1]) * hop,
+                "articulation": float(np.mean(np.std(voiced_mf, axis=0))) if len(voiced_mf) >= 5 else np.nan,
             }
         )
     return pd.DataFrame(rows, columns=list(TYPE_COLUMNS))
@@ -244,6 +251,15 @@ def type_names(
     return np.where(typed, kinds, plain)
 
 
+def add_type_measures(table: pd.DataFrame, frames: TypeFrames, pitch: PitchTrack) -> pd.DataFrame:
+    """`table` (segments with start_s, end_s) with the TYPE_COLUMNS measures added."""
+    out = table.copy()
+    described = describe_types(out[["start_s", "end_s"]].to_numpy(), frames=frames, pitch=pitch)
+    for name in TYPE_COLUMNS:
+        out[name] = described[name].to_numpy() if len(out) else np.nan
+    return out
+
+
 def add_vocal_types(
     table: pd.DataFrame,
     samples: np.ndarray,
@@ -254,19 +270,17 @@ def add_vocal_types(
     cfg: VocalTypeConfig,
     model: VocalTypeClassifier | None = None,
 ) -> pd.DataFrame:
-    """The attributed segments `table` with vocal_type, the TYPE_COLUMNS, laugh_logodds and
-    cry_logodds (nan with a fitted model, which gives no log-odds of the rule). Off
-    (cfg.enabled false): vocal_type is empty."""
+    """The attributed segments `table` with vocal_type, the TYPE_COLUMNS (measured here unless the
+    table has them), laugh_logodds and cry_logodds (nan with a fitted model, which gives no
+    log-odds of the rule). Off (cfg.enabled false): vocal_type is empty."""
     out = table.copy()
     if not cfg.enabled or not len(out):
         out["vocal_type"] = ""
         for name in TYPE_COLUMNS + ("laugh_logodds", "cry_logodds"):
             out[name] = np.nan
         return out
-    frames = type_frames(samples, sample_rate=sample_rate, hop_s=hop_s)
-    described = describe_types(out[["start_s", "end_s"]].to_numpy(), frames=frames, pitch=pitch)
-    for name in TYPE_COLUMNS:
-        out[name] = described[name].to_numpy()
+    if not set(TYPE_COLUMNS) <= set(out.columns):
+        out = add_type_measures(out, type_frames(samples, sample_rate=sample_rate, hop_s=hop_s), pitch)
     rule = VocalTypeRule(cfg)
     logodds = rule.logodds(out)
     kinds = model.predict(out) if model is not None else rule.predict(out)

@@ -136,3 +136,24 @@ def test_overlapping_speech_is_found_from_both_mouths_and_counts_as_intrusion():
     assert f["turns.adult.intrusion.count"] == 1
     assert f["turns.conversational.count"] == want["turns.conversational.count"]
     assert speaker_frame_accuracy(truth, result.segments, 40) >= 0.95
+
+
+def test_rule_f0_cap_and_articulation_term():
+    """Capped F0 evidence, and the one-sided articulation term (off by default)."""
+    from extract.audio.pitch import hz_to_st
+    from extract.audio.speaker import VoiceRule
+    from extract.config import SpeakerConfig
+
+    table = pd.DataFrame(
+        {
+            "f0_median_st": [hz_to_st(800.0)] * 3,
+            "voiced_share": [1.0] * 3,
+            "centroid_median_hz": [900.0] * 3,
+            "aperiodicity_median": [0.0] * 3,
+            "articulation": [5.0, 10.0, 14.0],
+        }
+    )
+    plain = VoiceRule.from_config(SpeakerConfig()).segment_evidence(table)
+    assert plain == pytest.approx([0.5 * (hz_to_st(800.0) - hz_to_st(300.0))] * 3)
+    rule = VoiceRule.from_config(SpeakerConfig(f0_cap=3.0, articulation_weight=6.0, articulation_ref=9.0))
+    assert rule.segment_evidence(table) == pytest.approx([3.0, 3.0 - 3.0, 3.0 - 6.0])
