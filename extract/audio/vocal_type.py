@@ -74,8 +74,11 @@ def type_frames(samples: np.ndarray, *, sample_rate: int, hop_s: float) -> TypeF
 
     hop = max(1, int(round(hop_s * sample_rate)))
     n_fft = 512 if sample_rate <= 16000 else 1024
+    y = np.asarray(samples, dtype=np.float32)
+    if len(y) < n_fft:  # librosa needs one window; frames past the end stay silent
+        y = np.pad(y, (0, n_fft - len(y)))
     mel = librosa.feature.melspectrogram(
-        y=np.asarray(samples, dtype=np.float32),
+        y=y,
         sr=sample_rate,
         n_fft=n_fft,
         hop_length=hop,
