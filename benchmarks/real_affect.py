@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -23,44 +22,16 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from media_fixtures import real_media_dir  # noqa: E402
-from real_vocal_scoring import ANNOTATIONS, auc, f1_table, frame_counts, infant_laughed, load_annotations  # noqa: E402
+from real_vocal_scoring import (  # noqa: E402
+    ANNOTATIONS,
+    auc,
+    extract_and_count,
+    f1_table,
+    infant_laughed,
+    load_annotations,
+)
 
-from extract.batch.inputs import ClipInput  # noqa: E402
-from extract.batch.pipeline import extract_clip  # noqa: E402
 from extract.config import config_from_dict  # noqa: E402
-
-
-def media_path(media: Path, clip: str) -> Path:
-    for sub in ("video", "audio"):
-        hits = sorted((media / sub).glob(f"{clip}.*"))
-        if hits:
-            return hits[0]
-    raise FileNotFoundError(f"{clip}: not in {media}")
-
-
-def run(ann: pd.DataFrame, media: Path, cfg, out: Path) -> tuple[dict, pd.DataFrame]:
-    """Extract every annotated clip; returns ({clip: frame counts}, per-clip table)."""
-    counts, rows = {}, []
-    for clip in sorted(ann["clip"].unique()):
-        path = media_path(media, clip)
-        t0 = time.perf_counter()
-        qc = extract_clip(ClipInput(clip, path), out, cfg, decoder_threads=1)
-        seconds = time.perf_counter() - t0
-        seg = pd.read_csv(out / "clips" / clip / "segments.csv")
-        feats = pd.read_json(out / "clips" / clip / "features.json", typ="series")["features"]
-        counts[clip] = frame_counts(ann[ann["clip"] == clip], seg, float(qc["duration_s"]))
-        rows.append(
-            {
-                "clip": clip,
-                "duration_s": qc["duration_s"],
-                "seconds": round(seconds, 2),
-                "n_segments": len(seg),
-                "types": ",".join(f"{k}:{v}" for k, v in seg.vocal_type.value_counts().items()),
-                "laugh_s_infant": feats.get("affect.infant.laugh_s.total"),
-                "cry_s_infant": feats.get("affect.infant.cry_s.total"),
-            }
-        )
-    return counts, pd.DataFrame(rows).set_index("clip")
 
 
 def main(argv=None) -> int:
@@ -85,7 +56,7 @@ def main(argv=None) -> int:
     cfg = config_from_dict(tree)
     ann = load_annotations(args.annotations)
     with tempfile.TemporaryDirectory() as tmp:
-        counts, clips = run(ann, media, cfg, args.out or Path(tmp))
+        counts, clips = extract_and_count(ann, media, cfg, args.out or Path(tmp))
     pd.set_option("display.width", 200)
     print(clips.to_string())
     print()

@@ -89,6 +89,47 @@ def infant_laughed(ann: pd.DataFrame, clips: list[str]) -> pd.Series:
     return pd.Series({c: int(c in laughs) for c in clips})
 
 
+def media_path(media: Path, clip: str) -> Path:
+    """The recording of an annotated clip under the media folder (video/ or audio/)."""
+    for sub in ("video", "audio"):
+        hits = sorted((media / sub).glob(f"{clip}.*"))
+        if hits:
+            return hits[0]
+    raise FileNotFoundError(f"{clip}: not in {media}")
+
+
+def extract_and_count(ann: pd.DataFrame, media: Path, cfg, out: Path) -> tuple[dict, pd.DataFrame]:
+    """Run the whole pipeline on every annotated clip into `out`; returns ({clip: frame_counts},
+    a per-clip table: duration, seconds, segments, types, infant laugh and cry seconds)."""
+    import time
+
+    from extract.batch.inputs import ClipInput
+    from extract.batch.pipeline import extract_clip
+
+    counts, rows = {}, []
+    for clip in sorted(ann["clip"].unique()):
+        t0 = time.perf_counter()
+        qc = extract_clip(ClipInput(clip, media_path(media, clip)), out, cfg, decoder_threads=1)
+        if qc["status"] not in ("ok", "warn"):
+            raise RuntimeError(f"{clip}: {qc['error']}")
+        seconds = time.perf_counter() - t0
+        seg = pd.read_csv(out / "clips" / clip / "segments.csv")
+        feats = pd.read_json(out / "clips" / clip / "features.json", typ="series")["features"]
+        counts[clip] = frame_counts(ann[ann["clip"] == clip], seg, float(qc["duration_s"]))
+        rows.append(
+            {
+                "clip": clip,
+                "duration_s": qc["duration_s"],
+                "seconds": round(seconds, 2),
+                "n_segments": len(seg),
+                "types": ",".join(f"{k}:{v}" for k, v in seg.vocal_type.value_counts().items()),
+                "laugh_s_infant": feats.get("affect.infant.laugh_s.total"),
+                "cry_s_infant": feats.get("affect.infant.cry_s.total"),
+            }
+        )
+    return counts, pd.DataFrame(rows).set_index("clip")
+
+
 def auc(labels: pd.Series, scores: pd.Series) -> float:
     """ROC AUC (ties count half) of `scores` for binary `labels` (same index)."""
     pos, neg = scores[labels == 1].to_numpy(float), scores[labels == 0].to_numpy(float)

@@ -140,9 +140,7 @@ def analyze_audio(
             )
             table["speaker"] = speakers
             table["confidence"] = np.where(speakers == "infant", table.p_infant, 1 - table.p_infant)
-    table = add_vocal_types(
-        table, y, sample_rate=sample_rate, hop_s=v.hop_s, pitch=pitch, cfg=cfg.vocal_type, model=type_model
-    )
+    table = add_vocal_types(table, cfg=cfg.vocal_type, model=type_model)
     table["f0_rel_baseline_st"] = relative_to_baseline(
         table, baseline_percentile=cfg.prosody.baseline_percentile
     )

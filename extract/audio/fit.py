@@ -23,7 +23,7 @@ from extract.audio.labels import parse_label, read_eaf, read_label_csv, read_rtt
 from extract.audio.pitch import track_pitch
 from extract.audio.segment_features import describe_segments
 from extract.audio.speaker import VoiceClassifier
-from extract.audio.vocal_type import TYPE_COLUMNS, VocalTypeClassifier, describe_types, type_frames
+from extract.audio.vocal_type import VocalTypeClassifier, add_type_measures, type_frames
 from extract.config import AudioConfig
 from extract.errors import DyadscopeError
 from extract.media import read_audio
@@ -102,13 +102,10 @@ def labelled_features(
     cfg = cfg if cfg is not None else AudioConfig()
     frames = frame_features(samples, sample_rate=sample_rate, hop_s=cfg.vad.hop_s)
     pitch = track_pitch(samples, sample_rate=sample_rate, hop_s=cfg.vad.hop_s, cfg=cfg.pitch)
-    spans = labels[["start_s", "end_s"]].to_numpy()
-    table = describe_segments(spans, frames=frames, pitch=pitch)
-    types = describe_types(
-        spans, frames=type_frames(samples, sample_rate=sample_rate, hop_s=cfg.vad.hop_s), pitch=pitch
+    timbre = type_frames(samples, sample_rate=sample_rate, hop_s=cfg.vad.hop_s)
+    table = add_type_measures(
+        describe_segments(labels[["start_s", "end_s"]].to_numpy(), frames=frames, pitch=pitch), timbre, pitch
     )
-    for name in TYPE_COLUMNS:
-        table[name] = types[name].to_numpy()
     table["speaker"] = labels.speaker.to_numpy()
     table["type"] = labels["type"].to_numpy() if "type" in labels.columns else None
     return table

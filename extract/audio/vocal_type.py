@@ -33,6 +33,7 @@ from sklearn.preprocessing import StandardScaler
 
 from extract.audio.pitch import PitchTrack
 from extract.config import VocalTypeConfig
+from extract.intervals import runs
 
 TYPES = ("laugh", "cry", "plain")  # classes of the type decision
 PLAIN_NAME = {"adult": "speech", "infant": "other"}  # what "plain" is called per speaker
@@ -106,14 +107,6 @@ def _modulation_share(env_db: np.ndarray, hop_s: float) -> float:
     return float(power[(f >= 3) & (f <= 7)].sum() / total) if total > 0 else float("nan")
 
 
-def _longest_run(mask: np.ndarray) -> int:
-    best = cur = 0
-    for v in mask:
-        cur = cur + 1 if v else 0
-        best = max(best, cur)
-    return best
-
-
 def describe_types(segments: np.ndarray, *, frames: TypeFrames, pitch: PitchTrack) -> pd.DataFrame:
     """One row of TYPE_COLUMNS per segment (k, 2) seconds."""
     rows = []
@@ -143,7 +136,7 @@ def describe_types(segments: np.ndarray, *, frames: TypeFrames, pitch: PitchTrac
                 "dip_share": float(np.mean(env < np.percentile(env, 90) - 12.0)),
                 "spectral_change": float(np.mean(np.std(mf, axis=0))) if len(mf) >= 3 else np.nan,
                 "modulation_3_7": _modulation_share(env, hop),
-                "voiced_run_max_s": _longest_run(pitch.voiced[i0:i1]) * hop,
+                "voiced_run_max_s": max((r1 - r0 for r0, r1 in runs(pitch.voiced[i0:i1])), default=0) * hop,
                 "articulation": float(np.mean(np.std(voiced_mf, axis=0))) if len(voiced_mf) >= 5 else np.nan,
             }
         )
@@ -264,26 +257,17 @@ def add_type_measures(table: pd.DataFrame, frames: TypeFrames, pitch: PitchTrack
 
 
 def add_vocal_types(
-    table: pd.DataFrame,
-    samples: np.ndarray,
-    *,
-    sample_rate: int,
-    hop_s: float,
-    pitch: PitchTrack,
-    cfg: VocalTypeConfig,
-    model: VocalTypeClassifier | None = None,
+    table: pd.DataFrame, *, cfg: VocalTypeConfig, model: VocalTypeClassifier | None = None
 ) -> pd.DataFrame:
-    """The attributed segments `table` with vocal_type, the TYPE_COLUMNS (measured here unless the
-    table has them), laugh_logodds and cry_logodds (nan with a fitted model, which gives no
-    log-odds of the rule). Off (cfg.enabled false): vocal_type is empty."""
+    """The attributed segments `table` (with the TYPE_COLUMNS of add_type_measures) with vocal_type,
+    laugh_logodds and cry_logodds (nan with a fitted model, which gives no log-odds of the rule).
+    Off (cfg.enabled false): vocal_type is empty and the measures are nan."""
     out = table.copy()
     if not cfg.enabled or not len(out):
         out["vocal_type"] = ""
         for name in TYPE_COLUMNS + ("laugh_logodds", "cry_logodds"):
             out[name] = np.nan
         return out
-    if not set(TYPE_COLUMNS) <= set(out.columns):
-        out = add_type_measures(out, type_frames(samples, sample_rate=sample_rate, hop_s=hop_s), pitch)
     rule = VocalTypeRule(cfg)
     logodds = rule.logodds(out)
     kinds = model.predict(out) if model is not None else rule.predict(out)

@@ -5,13 +5,10 @@ affect issue's targets (who F1 >= 0.9 each): the README's Affect section says so
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 from media_fixtures import real_media_dir
-from real_vocal_scoring import auc, f1_table, frame_counts, infant_laughed, load_annotations
+from real_vocal_scoring import auc, extract_and_count, f1_table, infant_laughed, load_annotations
 
-from extract.batch.inputs import ClipInput
-from extract.batch.pipeline import extract_clip
 from extract.config import Config
 
 pytest.importorskip("mediapipe")
@@ -25,19 +22,11 @@ def scored(tmp_path_factory):
     if MEDIA is None:
         pytest.skip(WHY)
     ann = load_annotations()
-    out = tmp_path_factory.mktemp("affect")
-    counts, laugh_s = {}, {}
-    for clip in sorted(ann["clip"].unique()):
-        hits = sorted(MEDIA.glob(f"*/{clip}.*"))
-        if not hits:
-            pytest.skip(f"{clip} not in {MEDIA}")
-        qc = extract_clip(ClipInput(clip, hits[0]), out, Config(), decoder_threads=1)
-        assert qc["status"] in ("ok", "warn"), qc
-        seg = pd.read_csv(out / "clips" / clip / "segments.csv")
-        counts[clip] = frame_counts(ann[ann["clip"] == clip], seg, float(qc["duration_s"]))
-        typed = seg[(seg.speaker == "infant") & (seg.vocal_type == "laugh")]
-        laugh_s[clip] = float((typed.end_s - typed.start_s).sum())
-    return ann, f1_table(counts), pd.Series(laugh_s)
+    try:
+        counts, clips = extract_and_count(ann, MEDIA, Config(), tmp_path_factory.mktemp("affect"))
+    except FileNotFoundError as exc:
+        pytest.skip(str(exc))
+    return ann, f1_table(counts), clips.laugh_s_infant.fillna(0.0)
 
 
 def test_who_vocalizes_floors(scored):
