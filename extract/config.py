@@ -204,6 +204,7 @@ class AudioConfig(_Section):
 
 
 class ModelsConfig(_Section):
+    instrument: str = "care_index"
     targets: tuple[str, ...] = ("dyadic_synchrony",)
     score_min: float = 0.0
     score_max: float = 14.0
@@ -260,9 +261,21 @@ def models_config_problem(mc: ModelsConfig) -> str | None:
         return (
             f"models.intervention_max {mc.intervention_max:g} is outside {mc.score_min:g}..{mc.score_max:g}"
         )
+    if mc.instrument != "care_index":
+        if not Path(mc.instrument).is_file():
+            return f"models.instrument: {mc.instrument!r} is neither 'care_index' nor an instrument file"
+        return None  # the file's scales, bands and review rule replace the CARE-Index settings
     if mc.review_target not in mc.targets:
         return f"models.review_target {mc.review_target!r} is not one of models.targets {list(mc.targets)}"
     return None
+
+
+def resolve_instrument_path(data: dict, base: Path) -> dict:
+    """`data` with a relative models.instrument file made relative to `base` (the config's folder)."""
+    name = (data.get("models") or {}).get("instrument") if isinstance(data.get("models"), dict) else None
+    if not isinstance(name, str) or name == "care_index" or Path(name).is_absolute():
+        return data
+    return {**data, "models": {**data["models"], "instrument": str((base / name).resolve())}}
 
 
 class SyncConfig(_Section):
@@ -386,4 +399,6 @@ def load_config(path: str | Path | None = None) -> Config:
         data = yaml.safe_load(path.read_text()) or {}
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML ({exc})") from None
+    if isinstance(data, dict):
+        data = resolve_instrument_path(data, path.parent)
     return config_from_dict(data, source=str(path))

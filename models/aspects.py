@@ -1,7 +1,9 @@
-"""Feature -> CARE-Index aspect, from the feature registry (extract.features.registry)."""
+"""Feature -> aspect: the CARE-Index aspect from the feature registry
+(extract.features.registry), or an instrument's own aspects by feature-name patterns."""
 
 from __future__ import annotations
 
+from fnmatch import fnmatchcase
 from typing import Callable
 
 from extract.features.registry import all_feature_specs
@@ -14,9 +16,15 @@ def dictionary_aspects() -> dict[str, str]:
     return {spec.name: spec.aspect for spec in all_feature_specs()}
 
 
-def aspect_mapper(mapping: Callable[[str], str | None] | None = None) -> Callable[[str], str]:
-    """A function feature name -> aspect: `mapping` first, then the dictionaries, else 'unknown'.
-    Covariates (`cov.*`) map to 'covariate'."""
+OTHER = "other"
+
+
+def aspect_mapper(
+    mapping: Callable[[str], str | None] | None = None, patterns: dict | None = None
+) -> Callable[[str], str]:
+    """A function feature name -> aspect: `mapping` first, then `patterns` (an instrument's
+    aspect -> feature-name globs; the first aspect with a matching glob, else 'other') or, without
+    patterns, the feature dictionaries (else 'unknown'). Covariates (`cov.*`) map to 'covariate'."""
     known = dictionary_aspects()
 
     def aspect(name: str) -> str:
@@ -26,6 +34,10 @@ def aspect_mapper(mapping: Callable[[str], str | None] | None = None) -> Callabl
             found = mapping(name)
             if found:
                 return found
+        if patterns:
+            return next(
+                (a for a, globs in patterns.items() if any(fnmatchcase(name, g) for g in globs)), OTHER
+            )
         return known.get(name, UNKNOWN)
 
     return aspect

@@ -62,27 +62,63 @@ def cv_plus_interval(
     return np.concatenate(lower) if lower else np.empty(0), np.concatenate(upper) if upper else np.empty(0)
 
 
-def band_edges(band_upper: tuple[float, ...]) -> np.ndarray:
-    """Inner boundaries between bands on the continuous scale: upper value + 0.5."""
-    return np.asarray(band_upper[:-1], dtype=float) + 0.5
+def conformal_sets(
+    fold_pred: np.ndarray, fold_of: np.ndarray, residuals: np.ndarray, *, level: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cross-conformal prediction sets for a binary scale, the classification analogue of CV+
+    (Romano, Sesia & Candes 2020): fold_pred are the fold models' P(1), residuals y - p out of
+    fold, so |R_i| = 1 - p(y_i) is each training clip's nonconformity. Value v joins the set of
+    x when fewer than ceil(level (n+1)) training clips have |R_i| < |v - mu_{-k(i)}(x)|.
+    Returns (lower, upper): the smallest and largest value in the set ({0, 1} = 0, 1; empty =
+    nan, nan)."""
+    n = len(residuals)
+    _, k_hi = conformal_ranks(n, level)
+    r = np.abs(residuals)
+    lower, upper = [], []
+    for start in range(0, len(fold_pred), CHUNK):
+        mu = fold_pred[start : start + CHUNK][:, fold_of]
+        has = [((r < np.abs(v - mu)).sum(axis=1) < k_hi) for v in (0.0, 1.0)]
+        lower.append(np.where(has[0], 0.0, np.where(has[1], 1.0, np.nan)))
+        upper.append(np.where(has[1], 1.0, np.where(has[0], 0.0, np.nan)))
+    return np.concatenate(lower) if lower else np.empty(0), np.concatenate(upper) if upper else np.empty(0)
 
 
-def band_of(values: np.ndarray, band_upper: tuple[float, ...]) -> np.ndarray:
+def band_edges(band_upper: tuple[float, ...], step: float = 1.0) -> np.ndarray:
+    """Inner boundaries between bands on the continuous scale: upper value + step / 2."""
+    return np.asarray(band_upper[:-1], dtype=float) + step / 2
+
+
+def band_of(values: np.ndarray, band_upper: tuple[float, ...], step: float = 1.0) -> np.ndarray:
     """Band index (0 = lowest) of each value."""
-    return np.searchsorted(band_edges(band_upper), np.asarray(values, dtype=float), side="left")
+    return np.searchsorted(band_edges(band_upper, step), np.asarray(values, dtype=float), side="left")
 
 
 def band_probabilities(
-    fold_pred: np.ndarray, fold_of: np.ndarray, residuals: np.ndarray, *, band_upper: tuple[float, ...]
+    fold_pred: np.ndarray,
+    fold_of: np.ndarray,
+    residuals: np.ndarray,
+    *,
+    band_upper: tuple[float, ...],
+    step: float = 1.0,
 ) -> np.ndarray:
     """(n_test, n_bands) shares of the predictive distribution mu_{-k(i)}(x) + e_i in each band."""
     n_bands = len(band_upper)
     out = []
     for start in range(0, len(fold_pred), CHUNK):
         samples = fold_pred[start : start + CHUNK][:, fold_of] + residuals
-        bands = band_of(samples, band_upper)
+        bands = band_of(samples, band_upper, step)
         out.append(np.stack([(bands == b).mean(axis=1) for b in range(n_bands)], axis=1))
     return np.concatenate(out) if out else np.empty((0, n_bands))
+
+
+def predictive_share(
+    fold_pred: np.ndarray, fold_of: np.ndarray, residuals: np.ndarray, *, where
+) -> np.ndarray:
+    """Share of the predictive distribution mu_{-k(i)}(x) + e_i for which `where(samples)` holds."""
+    out = []
+    for start in range(0, len(fold_pred), CHUNK):
+        out.append(where(fold_pred[start : start + CHUNK][:, fold_of] + residuals).mean(axis=1))
+    return np.concatenate(out) if out else np.empty(0)
 
 
 def prob_at_most(

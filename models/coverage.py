@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 from sklearn.pipeline import Pipeline
 
-from models.conformal import cv_plus_interval
-from models.training import fold_splitter, refit_fixed
+from models.conformal import conformal_sets, cv_plus_interval
+from models.training import fold_splitter, model_output, refit_fixed
 
 METHOD = "nested CV+: each clip's interval from a CV+ fitted without its dyad, as screen serves new dyads"
 
@@ -30,21 +30,22 @@ def nested_cv_plus(
     n_folds: int,
     seed: int,
     level: float,
+    binary: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(lower, upper), each (n,): the served CV+ interval of every training clip, computed
-    without its outer fold's dyads. fold_of / fold_models: the outer folds of `nested_cv`."""
+    without its outer fold's dyads. fold_of / fold_models: the outer folds of `nested_cv`.
+    `binary`: the cross-conformal prediction set's bounds instead (`conformal_sets`)."""
+    bounds = conformal_sets if binary else cv_plus_interval
     lower, upper = np.full(len(y), np.nan), np.full(len(y), np.nan)
     for k, model in enumerate(fold_models):
         test, train = np.flatnonzero(fold_of == k), np.flatnonzero(fold_of != k)
         Xt, yt, gt = X[train], y[train], groups[train]
         inner_of, inner_oof, preds = np.full(len(train), -1), np.full(len(train), np.nan), []
         for j, (fit_idx, out_idx) in enumerate(
-            fold_splitter(n_folds, gt, split="grouped", seed=seed).split(Xt, yt, gt)
+            fold_splitter(n_folds, gt, split="grouped", seed=seed, stratified=binary).split(Xt, yt, gt)
         ):
             inner = refit_fixed(model, Xt[fit_idx], yt[fit_idx])
-            inner_oof[out_idx], inner_of[out_idx] = inner.predict(Xt[out_idx]), j
-            preds.append(inner.predict(X[test]))
-        lower[test], upper[test] = cv_plus_interval(
-            np.column_stack(preds), inner_of, yt - inner_oof, level=level
-        )
+            inner_oof[out_idx], inner_of[out_idx] = model_output(inner, Xt[out_idx]), j
+            preds.append(model_output(inner, X[test]))
+        lower[test], upper[test] = bounds(np.column_stack(preds), inner_of, yt - inner_oof, level=level)
     return lower, upper

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import BaseEstimator
-from sklearn.ensemble import ExtraTreesRegressor
+from sklearn.ensemble import ExtraTreesClassifier, ExtraTreesRegressor
 from sklearn.feature_selection import SelectKBest, SelectorMixin, f_regression
 from sklearn.impute import SimpleImputer
-from sklearn.linear_model import ElasticNet, Ridge
+from sklearn.linear_model import ElasticNet, LogisticRegression, Ridge
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -75,28 +75,62 @@ def base_pipeline(*, max_missing: float = 0.5) -> Pipeline:
     )
 
 
-def param_grid(names: tuple[str, ...], *, seed: int, select_k: tuple = ("all",)) -> list[dict]:
+def param_grid(
+    names: tuple[str, ...], *, seed: int, select_k: tuple = ("all",), classifier: bool = False
+) -> list[dict]:
     """One grid per candidate estimator named in config `models.estimators`, each crossed with
-    the numbers of selected features in config `models.select_k`."""
-    grids = {
-        "ridge": {"model": [Ridge()], "model__alpha": [1.0, 10.0, 100.0, 1000.0]},
+    the numbers of selected features in config `models.select_k`. `classifier` (binary scales):
+    the same penalties as probabilistic classifiers (ridge -> L2 logistic regression, elastic_net
+    -> elastic-net logistic regression, extra_trees -> extra-trees classifier)."""
+    grids = (
+        _classifier_grids(seed)
+        if classifier
+        else {
+            "ridge": {"model": [Ridge()], "model__alpha": [1.0, 10.0, 100.0, 1000.0]},
+            "elastic_net": {
+                "model": [ElasticNet(max_iter=5000, tol=1e-3, random_state=seed)],
+                "model__alpha": [0.05, 0.3],
+                "model__l1_ratio": [0.5],
+            },
+            "extra_trees": {
+                "model": [
+                    ExtraTreesRegressor(
+                        n_estimators=100, max_features=0.3, min_samples_leaf=3, n_jobs=1, random_state=seed
+                    )
+                ]
+            },
+        }
+    )
+    unknown = [n for n in names if n not in grids]
+    if unknown:
+        raise ValueError(f"unknown estimator(s) {unknown}; choose from {sorted(grids)}")
+    return [{**grids[n], "select__k": list(select_k)} for n in names]
+
+
+def _classifier_grids(seed: int) -> dict:
+    return {
+        "ridge": {"model": [LogisticRegression(max_iter=2000)], "model__C": [0.01, 0.1, 1.0, 10.0]},
         "elastic_net": {
-            "model": [ElasticNet(max_iter=5000, tol=1e-3, random_state=seed)],
-            "model__alpha": [0.05, 0.3],
-            "model__l1_ratio": [0.5],
+            "model": [
+                LogisticRegression(
+                    penalty="elasticnet",
+                    solver="saga",
+                    l1_ratio=0.5,
+                    max_iter=5000,
+                    tol=1e-3,
+                    random_state=seed,
+                )
+            ],
+            "model__C": [0.1, 1.0],
         },
         "extra_trees": {
             "model": [
-                ExtraTreesRegressor(
+                ExtraTreesClassifier(
                     n_estimators=100, max_features=0.3, min_samples_leaf=3, n_jobs=1, random_state=seed
                 )
             ]
         },
     }
-    unknown = [n for n in names if n not in grids]
-    if unknown:
-        raise ValueError(f"unknown estimator(s) {unknown}; choose from {sorted(grids)}")
-    return [{**grids[n], "select__k": list(select_k)} for n in names]
 
 
 def describe(pipeline: Pipeline) -> str:
@@ -106,6 +140,8 @@ def describe(pipeline: Pipeline) -> str:
         "Ridge": ("alpha",),
         "ElasticNet": ("alpha", "l1_ratio"),
         "ExtraTreesRegressor": ("n_estimators", "max_features"),
+        "LogisticRegression": ("penalty", "C"),
+        "ExtraTreesClassifier": ("n_estimators", "max_features"),
     }
     params = model.get_params()
     shown = ", ".join(f"{k}={params[k]}" for k in keys.get(type(model).__name__, ()))

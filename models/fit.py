@@ -1,4 +1,4 @@
-"""Train: features + coders' ratings -> a ModelBundle (one model per CARE-Index scale)."""
+"""Train: features + coders' ratings -> a ModelBundle (one model per scale of the instrument)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from scipy import stats
 
 from extract.config import Config
 from extract.progress import ProgressHook
-from extract.vocab import CARE_SCALES
 from models.bundle import ModelBundle, versions
-from models.conformal import band_of
 from models.coverage import nested_cv_plus
 from models.dataset import Cohort, build_cohort
+from models.instrument import BINARY, Instrument
+from models.instrument_file import resolve_instrument
 from models.novelty import KnnNovelty
 from models.ratings import RatingsError, clip_targets
 from models.training import train_target
@@ -31,21 +31,18 @@ def check_models_config(mc) -> None:
 
 def check_targets(targets: tuple[str, ...], ratings: pd.DataFrame) -> None:
     for target in targets:
-        if target not in CARE_SCALES:
-            raise RatingsError(
-                f"config models.targets: {target!r} is not a CARE-Index scale ({', '.join(CARE_SCALES)})"
-            )
         if target not in ratings.columns:
             raise RatingsError(f"ratings have no column {target!r} (config models.targets)")
 
 
-def training_table(cohort: Cohort, results: dict, cfg) -> pd.DataFrame:
+def training_table(cohort: Cohort, results: dict, cfg, instrument: Instrument) -> pd.DataFrame:
     """Long table of held-out results: clip, dyad, meta, target, coded, predicted, fold, and the
     interval `screen` would serve the clip's dyad had it been new (nested CV+, models.coverage)."""
     frames = []
     meta = cohort.meta.reset_index().rename(columns={"index": "clip_id"})
     X = cohort.X.to_numpy(dtype=float)
     for target, model in results.items():
+        scale = instrument.scales[target]
         lower, upper = nested_cv_plus(
             X,
             cohort.y[target].to_numpy(dtype=float),
@@ -55,13 +52,14 @@ def training_table(cohort: Cohort, results: dict, cfg) -> pd.DataFrame:
             n_folds=cfg.outer_folds,
             seed=cfg.seed,
             level=cfg.interval_level,
+            binary=scale.kind == BINARY,
         )
         frame = meta.copy()
         frame["target"] = target
         frame["coded"] = cohort.y[target].to_numpy()
-        frame["predicted"] = np.clip(model.oof, cfg.score_min, cfg.score_max)
-        frame["lower"] = np.clip(lower, cfg.score_min, cfg.score_max)
-        frame["upper"] = np.clip(upper, cfg.score_min, cfg.score_max)
+        frame["predicted"] = np.clip(model.oof, scale.min, scale.max)
+        frame["lower"] = np.clip(lower, scale.min, scale.max)
+        frame["upper"] = np.clip(upper, scale.min, scale.max)
         frame["fold"] = model.fold_of
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
@@ -79,12 +77,18 @@ def train_bundle(
     """Nested dyad-grouped CV and final fit for every configured target.
 
     `ratings` is the per-(clip, coder) table from `load_ratings`; double-coded clips are
-    averaged per clip (`clip_targets`)."""
+    averaged per clip (`clip_targets`; a binary code the coders split on counts as 1)."""
     mc = cfg.models
     check_models_config(mc)
-    targets = tuple(mc.targets)
+    instrument = resolve_instrument(mc)
+    targets = instrument.trained()
     check_targets(targets, ratings)
     per_clip = clip_targets(ratings, targets)
+    for target in targets:
+        if instrument.scales[target].kind == BINARY:
+            per_clip[target] = (per_clip[target] >= 0.5).astype(float)
+            if per_clip[target].nunique() < 2:
+                raise RatingsError(f"binary scale {target!r}: every rated clip has the same value")
     cohort = build_cohort(
         features, per_clip, targets, meta=meta, covariates=tuple(mc.covariates), source=source
     )
@@ -102,11 +106,13 @@ def train_bundle(
                 completed=i,
                 total=len(targets),
             )
-        results[target] = train_target(cohort.X, cohort.y[target], cohort.groups, cfg=mc, hook=hook)
+        results[target] = train_target(
+            cohort.X, cohort.y[target], cohort.groups, cfg=mc, hook=hook, kind=instrument.scales[target].kind
+        )
     raw_columns = [c for c in cohort.X.columns if not c.startswith("cov.")]
     novelty = KnnNovelty(n_neighbors=mc.novelty_neighbors, quantile=mc.novelty_quantile)
     novelty.fit(cohort.X[raw_columns], groups=cohort.groups)
-    table = training_table(cohort, results, mc)
+    table = training_table(cohort, results, mc, instrument)
     summary = {
         "n_clips": int(len(cohort.X)),
         "n_dyads": int(len(np.unique(cohort.groups))),
@@ -114,27 +120,29 @@ def train_bundle(
         "n_double_coded": int((per_clip.n_coders > 1).sum()),
         "coder_aggregation": "mean over coders per clip",
         "split": "GroupKFold by dyad_id (nested)",
+        "instrument": instrument.name,
         "novelty_threshold": novelty.threshold_,
         "targets": {},
     }
     for target, model in results.items():
-        rows = table[table.target == target]
+        rows, scale = table[table.target == target], instrument.scales[target]
         r = stats.pearsonr(rows.coded, rows.predicted)[0] if rows.predicted.std() > 0 else float("nan")
         summary["targets"][target] = {
+            "kind": scale.kind,
             "selected": model.selected,
             "outer_folds_selected": model.fold_selected,
             "heldout_pearson_r": float(r),
             "heldout_mae": float(np.mean(np.abs(model.residuals))),
             "heldout_coverage": float(((rows.coded >= rows.lower) & (rows.coded <= rows.upper)).mean()),
             "heldout_band_agreement": float(
-                (band_of(rows.coded, mc.band_upper) == band_of(rows.predicted, mc.band_upper)).mean()
+                (scale.band_of(rows.coded) == scale.band_of(rows.predicted)).mean()
             ),
         }
     return ModelBundle(
         feature_columns=raw_columns,
         covariates=tuple(mc.covariates),
         covariate_levels=cohort.covariate_levels,
-        config=mc.model_dump(mode="json"),
+        config={**mc.model_dump(mode="json"), "instrument_definition": instrument.to_dict()},
         targets=results,
         novelty=novelty,
         training=table,

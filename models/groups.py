@@ -79,16 +79,30 @@ def _paired_change(part: pd.DataFrame, first: str, last: str) -> dict:
     return out
 
 
-def group_comparison(rows: pd.DataFrame, *, threshold: float, alpha: float = 0.05) -> dict:
+def group_comparison(
+    rows: pd.DataFrame,
+    *,
+    threshold: float | None = None,
+    alpha: float = 0.05,
+    flagged=None,
+    label: str = "intervention range",
+) -> dict:
     """rows: clip_id, group, timepoint, coded, predicted (held-out), dyad_id (the unit of every
-    share and test; see `per_dyad`). Returns shares, tests, changes, verdict, unit."""
+    share and test; see `per_dyad`). "In the range": rating <= threshold (+ 0.5), or
+    `flagged(values, predicted=bool)` (an instrument's review rule). Returns shares, tests,
+    changes, verdict, unit."""
+    if flagged is None:
+
+        def flagged(values, *, predicted: bool):
+            return values <= threshold + 0.5
+
     rows = rows.dropna(subset=["group", "timepoint"]).copy()
     rows = rows[(rows.group.astype(str) != "") & (rows.timepoint.astype(str) != "")]
     if rows.group.nunique() < 2:
         return {"available": False, "reason": "fewer than two groups"}
     rows, unit = per_dyad(rows)
-    rows["coded_low"] = rows.coded <= threshold + 0.5
-    rows["predicted_low"] = rows.predicted <= threshold + 0.5
+    rows["coded_low"] = np.asarray(flagged(rows.coded.to_numpy(), predicted=False), bool)
+    rows["predicted_low"] = np.asarray(flagged(rows.predicted.to_numpy(), predicted=True), bool)
     shares = (
         rows.groupby(["timepoint", "group"], sort=True)
         .agg(
@@ -137,10 +151,10 @@ def group_comparison(rows: pd.DataFrame, *, threshold: float, alpha: float = 0.0
         same.append(coded_sig == pred_sig and (order_coded[-1] == order_pred[-1]))
     verdict = (
         f"yes: at every timepoint the proxy gives the same significance (p < {alpha:.2f}) and the same group "
-        "with the most dyads in the intervention range"
+        f"with the most dyads in the {label}"
         if all(same)
         else "no: at some timepoint the proxy differs from the coders in significance or in which group "
-        "has the most dyads in the intervention range"
+        f"has the most dyads in the {label}"
     )
     return {
         "available": True,

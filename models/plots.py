@@ -78,14 +78,34 @@ def confusion_plot(confusion: pd.DataFrame) -> str:
     return _png(fig)
 
 
-def roc_plot(rows: pd.DataFrame, *, threshold: float) -> str:
+def roc_plot(rows: pd.DataFrame, *, threshold: float, label: str = "intervention range") -> str:
     positive = rows.coded <= threshold + 0.5
     fig, ax = plt.subplots(figsize=(4, 4))
     if 0 < positive.sum() < len(positive):
         fpr, tpr, _ = roc_curve(positive, -rows.predicted)
         ax.plot(fpr, tpr)
     ax.plot([0, 1], [0, 1], "k--", lw=1)
-    ax.set(xlabel="1 - specificity", ylabel="sensitivity", title=f"intervention range (<= {threshold:g})")
+    ax.set(xlabel="1 - specificity", ylabel="sensitivity", title=f"{label} (<= {threshold:g})")
+    return _png(fig)
+
+
+def binary_roc_plot(rows: pd.DataFrame, *, label: str) -> str:
+    """ROC of the held-out probability of 1 against the coded 0/1."""
+    fig, ax = plt.subplots(figsize=(4, 4))
+    if 0 < rows.coded.sum() < len(rows):
+        fpr, tpr, _ = roc_curve(rows.coded, rows.predicted)
+        ax.plot(fpr, tpr)
+    ax.plot([0, 1], [0, 1], "k--", lw=1)
+    ax.set(xlabel="1 - specificity", ylabel="sensitivity", title=f"coded {label}")
+    return _png(fig)
+
+
+def reliability_plot(calibration: pd.DataFrame) -> str:
+    """Observed share of 1s against the mean held-out probability, per probability bin."""
+    fig, ax = plt.subplots(figsize=(4, 4))
+    ax.plot([0, 1], [0, 1], "k--", lw=1)
+    ax.plot(calibration.mean_predicted, calibration.observed_share, "o-")
+    ax.set(xlabel="mean predicted probability", ylabel="observed share coded 1", xlim=(0, 1), ylim=(0, 1))
     return _png(fig)
 
 

@@ -26,13 +26,20 @@ def _row(index: int) -> int:
 
 
 def load_ratings(
-    path: str | Path, *, targets: tuple[str, ...], score_min: float = 0.0, score_max: float = 14.0
+    path: str | Path,
+    *,
+    targets: tuple[str, ...],
+    score_min: float = 0.0,
+    score_max: float = 14.0,
+    scales: dict | None = None,
 ) -> pd.DataFrame:
     """Read and check a ratings CSV; returns one row per (clip, coder) with float targets.
 
     Errors name the file, the line (header = line 1) and the column: missing columns,
-    empty ids, text in a numeric column, out-of-range values, and the same clip rated
-    twice by one coder (or twice without a coder_id)."""
+    empty ids, text in a numeric column, out-of-range values (each target against its own
+    scale in `scales`, models.instrument.Scale, else score_min..score_max; binary and ordinal
+    ratings must be one of the scale's values), and the same clip rated twice by one coder
+    (or twice without a coder_id)."""
     path = Path(path)
     if not path.is_file():
         raise RatingsError(f"{path}: ratings file not found")
@@ -51,11 +58,21 @@ def load_ratings(
             text = table[column].iloc[i]
             what = "empty value" if not text.strip() else f"not a number: {text!r}"
             raise RatingsError(f"{path}: line {_row(i)}, column '{column}': {what}")
-        for i in np.flatnonzero(((values < score_min) | (values > score_max)).to_numpy()):
+        scale = (scales or {}).get(column)
+        lo, hi = (scale.min, scale.max) if scale is not None else (score_min, score_max)
+        for i in np.flatnonzero(((values < lo) | (values > hi)).to_numpy()):
+            what = f" of {scale.kind} scale '{column}'" if scale is not None else ""
             raise RatingsError(
                 f"{path}: line {_row(i)}, column '{column}': {values.iloc[i]:g} is outside "
-                f"{score_min:g}..{score_max:g}"
+                f"{lo:g}..{hi:g}{what}"
             )
+        if scale is not None and scale.kind != "continuous":
+            levels = scale.levels()
+            for i in np.flatnonzero(~np.isin(values.to_numpy(), levels)):
+                raise RatingsError(
+                    f"{path}: line {_row(i)}, column '{column}': {values.iloc[i]:g} is not one of the values "
+                    f"{', '.join(f'{v:g}' for v in levels)} of {scale.kind} scale '{column}'"
+                )
         out[column] = values.astype(float)
     coder = table["coder_id"] if "coder_id" in table.columns else pd.Series([""] * len(table))
     key = table["clip_id"].str.strip() + "\x00" + coder.str.strip()

@@ -11,6 +11,7 @@ from jinja2 import Environment
 from extract.outputs import atomic_path
 from models import plots
 from models.bundle import ModelBundle
+from models.instrument import BINARY, bundle_instrument
 
 CSS = """body{font-family:sans-serif;max-width:1100px;margin:1em auto;color:#222}
 table{border-collapse:collapse;font-size:13px;margin:.5em 0}
@@ -20,7 +21,7 @@ th{background:#eee}h2{border-bottom:2px solid #446;margin-top:1.5em}.figs img{ma
 
 TEMPLATE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>dyadscope report</title>
 <style>{{ css }}</style></head>
-<body><h1>dyadscope: CARE-Index proxy report</h1>
+<body><h1>dyadscope: {{ instrument }} proxy report</h1>
 <p class="note">Every figure below is dyad-held-out: {{ split }}. Coders' double codes are averaged per clip.
 Training: {{ summary.n_clips }} clips of {{ summary.n_dyads }} dyads, {{ summary.n_features }} features.</p>
 {% for t in targets %}<h2>{{ t.name }}</h2>
@@ -30,12 +31,13 @@ Training: {{ summary.n_clips }} clips of {{ summary.n_dyads }} dyads, {{ summary
 <img alt="{{ title }}" src="data:image/png;base64,{{ img }}"><figcaption>{{ title }}</figcaption></figure>
 {% endfor %}</div>
 <h3>Band confusion (rows coded, columns predicted)</h3>{{ t.confusion|safe }}
-{% if t.importance %}<h3>Permutation importance by CARE-Index aspect (increase in MAE)</h3>
+{% if t.calibration %}<h3>Calibration of the probabilities (held-out)</h3>{{ t.calibration|safe }}{% endif %}
+{% if t.importance %}<h3>Permutation importance by aspect (increase in {{ t.loss }})</h3>
 {{ t.importance|safe }}{% endif %}
 {% if t.curve %}<h3>Learning curve</h3>{{ t.curve|safe }}{% endif %}
 {% if t.coders %}<h3>Inter-coder agreement (double-coded clips)</h3>{{ t.coders|safe }}{% endif %}
 {% endfor %}
-{% if groups %}<h2>Group comparison ({{ review_target }}, intervention range)</h2>
+{% if groups %}<h2>Group comparison ({{ review_target }}, {{ flag_label }})</h2>
 <p><b>Would the proxy have reached the study's conclusion?</b> {{ groups.verdict }}</p>
 <p>Unit of every share and test: {{ groups.unit }}.</p>
 {{ groups.shares|safe }}{{ groups.tests|safe }}{{ groups.changes|safe }}{% endif %}
@@ -56,20 +58,31 @@ def render_report(
     bundle: ModelBundle, validation: dict, *, queue: pd.DataFrame | None = None, groups: dict | None = None
 ) -> str:
     cfg = bundle.config
+    instrument = bundle_instrument(cfg)
     targets = []
     for name, entry in validation.items():
         rows = bundle.training[bundle.training.target == name]
-        stats = entry["stats"]
-        figures = [
-            (
-                "predicted vs coded, with 90% intervals".replace("90%", f"{cfg['interval_level']:.0%}"),
-                plots.predicted_vs_coded(rows, target=name, lo=cfg["score_min"], hi=cfg["score_max"]),
-            ),
-            ("Bland-Altman", plots.bland_altman_plot(rows, stats)),
-            ("interval calibration", plots.calibration_plot(rows, nominal=cfg["interval_level"])),
-            ("band confusion", plots.confusion_plot(entry["confusion"])),
-            ("ROC, intervention range", plots.roc_plot(rows, threshold=cfg["intervention_max"])),
-        ]
+        stats, scale, flag = entry["stats"], instrument.scales[name], instrument.flags.get(name)
+        if scale.kind == BINARY:
+            figures = [
+                ("ROC", plots.binary_roc_plot(rows, label=scale.band_names[1])),
+                ("reliability of the probabilities", plots.reliability_plot(entry["calibration"])),
+                ("confusion at P = 0.5", plots.confusion_plot(entry["confusion"])),
+            ]
+        else:
+            figures = [
+                (
+                    f"predicted vs coded, with {cfg['interval_level']:.0%} intervals",
+                    plots.predicted_vs_coded(rows, target=name, lo=scale.min, hi=scale.max),
+                ),
+                ("Bland-Altman", plots.bland_altman_plot(rows, stats)),
+                ("interval calibration", plots.calibration_plot(rows, nominal=cfg["interval_level"])),
+                ("band confusion", plots.confusion_plot(entry["confusion"])),
+            ]
+            if flag is not None and flag.at_most is not None:
+                figures.append(
+                    (f"ROC, {flag.label}", plots.roc_plot(rows, threshold=flag.at_most, label=flag.label))
+                )
         if "learning_curve" in entry:
             figures.append(("learning curve", plots.learning_curve_plot(entry["learning_curve"])))
         if {"dyad_id", "timepoint"} <= set(rows.columns) and rows.timepoint.notna().any():
@@ -83,6 +96,8 @@ def render_report(
                 "figures": figures,
                 "confusion": _table(entry["confusion"], index=True),
                 "importance": _table(entry["importance"]) if "importance" in entry else "",
+                "loss": "Brier score" if scale.kind == BINARY else "MAE",
+                "calibration": _table(entry["calibration"]) if "calibration" in entry else "",
                 "curve": _table(entry["learning_curve"]) if "learning_curve" in entry else "",
                 "coders": _stats_table(coders) if coders and len(coders) > 1 else "",
             }
@@ -103,7 +118,9 @@ def render_report(
         summary=bundle.summary,
         targets=targets,
         groups=group_html,
-        review_target=cfg["review_target"],
+        review_target=instrument.review_scale,
+        flag_label=instrument.review_flag().label,
+        instrument="CARE-Index" if instrument.name == "care_index" else instrument.name,
         queue=_table(queue) if queue is not None else None,
         queue_n=0 if queue is None else len(queue),
     )

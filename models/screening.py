@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 
 from models.bundle import ModelBundle
-from models.conformal import band_edges, band_of, band_probabilities, cv_plus_interval, prob_at_most
+from models.conformal import band_probabilities, conformal_sets, cv_plus_interval, predictive_share
 from models.dataset import covariate_frame
+from models.instrument import BINARY, Flag, Scale, bundle_instrument
 
 
 def design_matrix(
@@ -23,36 +24,82 @@ def design_matrix(
     return X
 
 
+def _flag_probability(scale: Scale, flag: Flag | None, point, folds, model) -> np.ndarray:
+    """P(the rating meets the review rule): from the predictive distribution, or for a binary
+    scale the probability of the flagged value."""
+    if flag is None:
+        return np.full(len(point), np.nan)
+    if scale.kind == BINARY:
+        return point if flag.equals == 1 else 1 - point
+    return predictive_share(folds, model.fold_of, model.residuals, where=lambda v: flag.flagged(scale, v))
+
+
 def predict(
     bundle: ModelBundle, features: pd.DataFrame, meta: pd.DataFrame | None = None, *, source: str = "features"
 ) -> pd.DataFrame:
-    """Long table: clip_id, target, predicted, lower, upper, band, p_<band>..., p_intervention."""
+    """Long table: clip_id, target, predicted, lower, upper, band, p_<band>..., p_intervention.
+
+    Continuous and ordinal scales: the rating with its CV+ interval and band (ordinal: level)
+    probabilities. Binary: predicted = P(1), lower/upper = the conformal prediction set's
+    smallest and largest value. p_intervention = P(the review rule holds)."""
     cfg = bundle.config
+    instrument = bundle_instrument(cfg)
     X = design_matrix(bundle, features, meta, source=source).to_numpy(dtype=float)
-    names, upper_values = list(cfg["band_names"]), tuple(cfg["band_upper"])
     frames = []
     for target, model in bundle.targets.items():
-        point = np.clip(model.final.predict(X), cfg["score_min"], cfg["score_max"])
+        scale = instrument.scales[target]
         folds = model.fold_predictions(X)
-        lower, upper = cv_plus_interval(folds, model.fold_of, model.residuals, level=cfg["interval_level"])
-        probs = band_probabilities(folds, model.fold_of, model.residuals, band_upper=upper_values)
+        point = np.clip(model.predict(X), scale.min, scale.max)
+        if scale.kind == BINARY:
+            lower, upper = conformal_sets(folds, model.fold_of, model.residuals, level=cfg["interval_level"])
+            probs = np.column_stack([1 - point, point])
+        else:
+            lower, upper = cv_plus_interval(
+                folds, model.fold_of, model.residuals, level=cfg["interval_level"]
+            )
+            probs = band_probabilities(
+                folds, model.fold_of, model.residuals, band_upper=scale.band_upper, step=scale.step
+            )
         frame = pd.DataFrame(
             {
                 "clip_id": features.index.astype(str),
                 "target": target,
                 "predicted": point,
-                "lower": np.clip(lower, cfg["score_min"], cfg["score_max"]),
-                "upper": np.clip(upper, cfg["score_min"], cfg["score_max"]),
-                "band": [names[b] for b in band_of(point, upper_values)],
+                "lower": np.clip(lower, scale.min, scale.max),
+                "upper": np.clip(upper, scale.min, scale.max),
+                "band": [scale.band_names[b] for b in scale.band_of(point)],
             }
         )
-        for b, name in enumerate(names):
+        for b, name in enumerate(scale.band_names):
             frame[f"p_{name}"] = probs[:, b]
-        frame["p_intervention"] = prob_at_most(
-            folds, model.fold_of, model.residuals, threshold=cfg["intervention_max"]
-        )
+        frame["p_intervention"] = _flag_probability(scale, instrument.flags.get(target), point, folds, model)
         frames.append(frame)
-    return pd.concat(frames, ignore_index=True)
+    table = pd.concat(frames, ignore_index=True)
+    probabilities = [c for c in table.columns if c.startswith("p_") and c != "p_intervention"]
+    return table[[*table.columns[:6], *probabilities, "p_intervention"]]
+
+
+def _uncertain(row, scale: Scale, flag: Flag, level: float) -> str | None:
+    """Why the prediction's interval or set leaves the decision open, in words (or None)."""
+    if scale.kind == BINARY:
+        if not np.isfinite(row.lower):
+            return f"the {level:.0%} prediction set is empty (unlike every training clip)"
+        if row.lower < row.upper:
+            return (
+                f"the {level:.0%} prediction set holds both {scale.band_names[0]} and {scale.band_names[1]}"
+            )
+        return None
+    edges = scale.edges()
+    crossed = [i for i, e in enumerate(edges) if row.lower < e < row.upper]
+    if scale.kind != "continuous":  # ordinal: only a crossing of the review rule matters
+        inside = flag.flagged(scale, [row.lower, row.upper])
+        if inside[0] == inside[1]:
+            return None
+        return f"{level:.0%} interval {row.lower:.1f}-{row.upper:.1f} straddles the {flag.describe()}"
+    if not crossed:
+        return None
+    pairs = ", ".join(f"{scale.band_names[i]}/{scale.band_names[i + 1]}" for i in crossed)
+    return f"{level:.0%} interval {row.lower:.1f}-{row.upper:.1f} straddles band boundary ({pairs})"
 
 
 def review_queue(
@@ -66,26 +113,26 @@ def review_queue(
     """clip_id, priority (1 = look first), score, reasons (words, '; '-separated), one row per
     flagged clip. Every row has at least one reason."""
     cfg = bundle.config
-    target = cfg["review_target"] if cfg["review_target"] in bundle.targets else next(iter(bundle.targets))
+    instrument = bundle_instrument(cfg)
+    target = (
+        instrument.review_scale if instrument.review_scale in bundle.targets else next(iter(bundle.targets))
+    )
+    scale, flag = instrument.scales[target], instrument.flags[target]
     rows = predictions[predictions.target == target].set_index("clip_id")
-    edges = band_edges(tuple(cfg["band_upper"]))
-    names = list(cfg["band_names"])
     out = []
     for clip_id, row in rows.iterrows():
         reasons, score = [], 0.0
-        if row.predicted <= cfg["intervention_max"] + 0.5:
-            reasons.append(
-                f"predicted {target} {row.predicted:.1f} is in the intervention range (<= "
-                f"{cfg['intervention_max']:g})"
+        if flag.predicted_flagged(scale, [row.predicted])[0]:
+            shown = (
+                f"P({scale.band_names[1]}) {row.predicted:.2f}"
+                if scale.kind == BINARY
+                else f"{row.predicted:.1f}"
             )
+            reasons.append(f"predicted {target} {shown} is in the {flag.describe()}")
             score += 3 + row.p_intervention
-        crossed = [(e, i) for i, e in enumerate(edges) if row.lower < e < row.upper]
-        if crossed:
-            pairs = ", ".join(f"{names[i]}/{names[i + 1]}" for _, i in crossed)
-            reasons.append(
-                f"{cfg['interval_level']:.0%} interval {row.lower:.1f}-{row.upper:.1f} straddles band "
-                f"boundary ({pairs})"
-            )
+        uncertain = _uncertain(row, scale, flag, cfg["interval_level"])
+        if uncertain:
+            reasons.append(uncertain)
             score += 1
         if qc is not None and clip_id in qc.index:
             status = str(qc.loc[clip_id].get("status", "ok"))

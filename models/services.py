@@ -13,6 +13,8 @@ from models import screening, validation
 from models.bundle import ModelBundle, load_bundle, save_bundle
 from models.dataset import read_features, read_meta, require_features
 from models.fit import train_bundle
+from models.instrument import Instrument, bundle_instrument
+from models.instrument_file import resolve_instrument
 from models.ratings import load_ratings
 
 PREDICTION_COLUMNS = ["clip_id", "target", "predicted", "lower", "upper", "band", "p_intervention"]
@@ -29,14 +31,37 @@ def read_meta_tables(*paths: Path | None) -> pd.DataFrame | None:
     return meta
 
 
+def read_ratings(ratings_path: Path, instrument: Instrument) -> pd.DataFrame:
+    """The ratings file checked against the instrument's scales (columns, ranges, levels)."""
+    return load_ratings(ratings_path, targets=instrument.trained(), scales=instrument.scales)
+
+
+def check_model_inputs(ratings_path: Path, cfg) -> Instrument:
+    """Instrument file and ratings checked before any work starts (the `run --ratings` chain)."""
+    instrument = resolve_instrument(cfg.models)
+    read_ratings(ratings_path, instrument)
+    return instrument
+
+
+def group_rule(bundle: ModelBundle, target: str):
+    """The review rule of `target` as group_comparison's `flagged(values, predicted=...)`."""
+    instrument = bundle_instrument(bundle.config)
+    scale, flag = instrument.scales[target], instrument.flags[target]
+    return lambda values, *, predicted: (
+        flag.predicted_flagged(scale, values) if predicted else flag.flagged(scale, values)
+    )
+
+
+def review_scale(bundle: ModelBundle) -> str:
+    scale = bundle_instrument(bundle.config).review_scale
+    return scale if scale in bundle.targets else next(iter(bundle.targets))
+
+
 def train(
     features_path: Path, ratings_path: Path, model_path: Path, *, cfg, meta=None, hook=None
 ) -> tuple[ModelBundle, str]:
     """Fit the bundle and save it with its SHA-256 sidecar. Returns (bundle, digest)."""
-    mc = cfg.models
-    ratings = load_ratings(
-        ratings_path, targets=tuple(mc.targets), score_min=mc.score_min, score_max=mc.score_max
-    )
+    ratings = read_ratings(ratings_path, resolve_instrument(cfg.models))
     bundle = train_bundle(
         read_features(features_path), ratings, cfg, meta=meta, source=str(features_path), hook=hook
     )
@@ -73,7 +98,6 @@ def validation_results(model_path: Path, features_path: Path | None, ratings_pat
     from models.groups import group_comparison
 
     bundle = load_bundle(model_path)
-    cfg = bundle.config
     X = ratings = None
     if features_path is not None:
         features = read_features(features_path)
@@ -83,17 +107,17 @@ def validation_results(model_path: Path, features_path: Path | None, ratings_pat
         )
         X = screening.design_matrix(bundle, features.loc[clips], training_meta, source=str(features_path))
     if ratings_path is not None:
-        ratings = load_ratings(
-            ratings_path,
-            targets=tuple(bundle.targets),
-            score_min=cfg["score_min"],
-            score_max=cfg["score_max"],
-        )
+        instrument = bundle_instrument(bundle.config)
+        ratings = load_ratings(ratings_path, targets=tuple(bundle.targets), scales=instrument.scales)
     results = validation.validate(bundle, X=X, ratings=ratings)
-    review = cfg["review_target"] if cfg["review_target"] in bundle.targets else next(iter(bundle.targets))
+    review = review_scale(bundle)
     rows = bundle.training[bundle.training.target == review]
     groups = (
-        group_comparison(rows, threshold=cfg["intervention_max"])
+        group_comparison(
+            rows,
+            flagged=group_rule(bundle, review),
+            label=bundle_instrument(bundle.config).flags[review].label,
+        )
         if {"group", "timepoint"} <= set(rows.columns)
         else None
     )
@@ -161,7 +185,7 @@ def suggest(
         predictions,
         novelty=novelty,
         coded_clips=set(bundle.training.clip_id),
-        review_target=bundle.config["review_target"],
+        review_target=review_scale(bundle),
         novelty_threshold=bundle.novelty.threshold_,
         dyad_of=dyad_of,
         coded_dyads=set(bundle.training.dyad_id.astype(str)),

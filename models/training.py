@@ -15,16 +15,24 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
-from sklearn.model_selection import GridSearchCV, GroupKFold, KFold
+from sklearn.model_selection import GridSearchCV, GroupKFold, KFold, StratifiedGroupKFold
 from sklearn.pipeline import Pipeline
 
 from extract.progress import ProgressHook
 from models.estimators import base_pipeline, describe, param_grid
 
 
+def model_output(model: Pipeline, X: np.ndarray) -> np.ndarray:
+    """A fitted pipeline's prediction: the rating, or for a classifier the probability of 1."""
+    if hasattr(model, "predict_proba"):
+        return model.predict_proba(X)[:, list(model.classes_).index(1.0)]
+    return model.predict(X)
+
+
 @dataclass
 class TargetModel:
-    """One CARE-Index scale: final model, outer fold models and out-of-fold results."""
+    """One scale: final model, outer fold models and out-of-fold results (for a binary scale
+    predictions are probabilities of 1 and residuals y - p)."""
 
     target: str
     final: Pipeline
@@ -34,15 +42,24 @@ class TargetModel:
     residuals: np.ndarray  # (n_train,) y - oof
     selected: str  # final estimator, e.g. Ridge(alpha=10.0)
     fold_selected: list[str] = field(default_factory=list)
+    kind: str = "continuous"
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """The final model's prediction (binary: probability of 1)."""
+        return model_output(self.final, X)
 
     def fold_predictions(self, X: np.ndarray) -> np.ndarray:
         """(n, K) predictions of the K outer fold models."""
-        return np.column_stack([m.predict(X) for m in self.fold_models])
+        return np.column_stack([model_output(m, X) for m in self.fold_models])
 
 
-def fold_splitter(n_splits: int, groups: np.ndarray, *, split: str, seed: int):
+def fold_splitter(n_splits: int, groups: np.ndarray, *, split: str, seed: int, stratified: bool = False):
+    """GroupKFold by dyad ('grouped'; `stratified`: StratifiedGroupKFold, for binary scales, so
+    that every training part holds both values) or a clip-level KFold ('random')."""
     n_groups = len(np.unique(groups)) if split == "grouped" else len(groups)
     n_splits = max(2, min(n_splits, n_groups))
+    if split == "grouped" and stratified:
+        return StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
     if split == "grouped":
         return GroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
     if split == "random":  # clip-level split: leaks dyads; only for demonstrating leakage
@@ -61,10 +78,12 @@ def select_and_fit(
     split: str = "grouped",
     select_k: tuple = ("all",),
     max_missing: float = 0.5,
+    binary: bool = False,
 ) -> Pipeline:
     """Grid search over the candidates (estimator x hyper-parameters x number of selected
-    features) with an inner (grouped) CV; returns the refit best pipeline."""
-    grid = param_grid(estimators, seed=seed, select_k=_distinct_k(select_k, X.shape[1]))
+    features) with an inner (grouped) CV; returns the refit best pipeline. `binary`: classifiers
+    chosen by log loss."""
+    grid = param_grid(estimators, seed=seed, select_k=_distinct_k(select_k, X.shape[1]), classifier=binary)
     n_candidates = sum(int(np.prod([len(v) for v in g.values()])) for g in grid)
     if n_candidates == 1:
         return (
@@ -75,8 +94,8 @@ def select_and_fit(
     search = GridSearchCV(
         base_pipeline(max_missing=max_missing),
         grid,
-        scoring="neg_mean_absolute_error",
-        cv=fold_splitter(inner_folds, groups, split=split, seed=seed + 1),
+        scoring="neg_log_loss" if binary else "neg_mean_absolute_error",
+        cv=fold_splitter(inner_folds, groups, split=split, seed=seed + 1, stratified=binary),
         n_jobs=1,
         refit=True,
     )
@@ -103,6 +122,7 @@ def nested_cv(
     hook: ProgressHook | None = None,
     select_k: tuple = ("all",),
     max_missing: float = 0.5,
+    binary: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, list[Pipeline]]:
     """Held-out predictions. Returns (oof (n,), fold_of (n,), fold models).
 
@@ -111,7 +131,7 @@ def nested_cv(
     oof = np.full(len(y), np.nan)
     fold_of = np.full(len(y), -1)
     models = []
-    outer = fold_splitter(outer_folds, groups, split=split, seed=seed)
+    outer = fold_splitter(outer_folds, groups, split=split, seed=seed, stratified=binary)
     for k, (train, test) in enumerate(outer.split(X, y, groups if split == "grouped" else None)):
         model = select_and_fit(
             X[train],
@@ -123,8 +143,9 @@ def nested_cv(
             split=split,
             select_k=select_k,
             max_missing=max_missing,
+            binary=binary,
         )
-        oof[test] = model.predict(X[test])
+        oof[test] = model_output(model, X[test])
         fold_of[test] = k
         models.append(model)
         if hook:
@@ -133,11 +154,19 @@ def nested_cv(
 
 
 def train_target(
-    X: pd.DataFrame, y: pd.Series, groups: np.ndarray, *, cfg, hook: ProgressHook | None = None
+    X: pd.DataFrame,
+    y: pd.Series,
+    groups: np.ndarray,
+    *,
+    cfg,
+    hook: ProgressHook | None = None,
+    kind: str = "continuous",
 ) -> TargetModel:
-    """Nested CV + final fit for one target with config `cfg` (ModelsConfig)."""
+    """Nested CV + final fit for one target with config `cfg` (ModelsConfig); `kind` of its
+    scale (binary: a probabilistic classifier; ordinal and continuous: regression)."""
     Xv, yv = X.to_numpy(dtype=float), y.to_numpy(dtype=float)
-    selection = {"select_k": tuple(cfg.select_k), "max_missing": cfg.max_missing_share}
+    binary = kind == "binary"
+    selection = {"select_k": tuple(cfg.select_k), "max_missing": cfg.max_missing_share, "binary": binary}
     oof, fold_of, fold_models = nested_cv(
         Xv,
         yv,
@@ -167,6 +196,7 @@ def train_target(
         residuals=yv - oof,
         selected=describe(final),
         fold_selected=[describe(m) for m in fold_models],
+        kind=kind,
     )
 
 

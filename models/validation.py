@@ -16,8 +16,9 @@ from sklearn.inspection import permutation_importance
 
 from models.aspects import aspect_mapper
 from models.bundle import ModelBundle
-from models.conformal import band_of
 from models.coverage import METHOD as COVERAGE_METHOD
+from models.instrument import BINARY, CONTINUOUS, ORDINAL, Flag, Scale, bundle_instrument
+from models.kind_stats import binary_agreement, calibration_table, ordinal_agreement
 from models.ratings import coder_pairs
 from models.stats import (
     band_confusion,
@@ -34,6 +35,19 @@ from models.training import select_and_fit
 SPLIT = "GroupKFold by dyad_id (nested; every clip predicted by a model that never saw its dyad)"
 
 
+def care_scale(cfg: dict) -> tuple[Scale, Flag]:
+    """The CARE-Index scale and intervention rule of a plain models config dict."""
+    scale = Scale(
+        "rating",
+        CONTINUOUS,
+        cfg["score_min"],
+        cfg["score_max"],
+        tuple(cfg["band_names"]),
+        tuple(cfg["band_upper"]),
+    )
+    return scale, Flag("rating", at_most=cfg["intervention_max"], label="intervention range")
+
+
 def agreement(
     coded: np.ndarray,
     predicted: np.ndarray,
@@ -42,24 +56,54 @@ def agreement(
     groups: np.ndarray,
     *,
     cfg: dict,
+    scale: Scale | None = None,
+    flag: Flag | None = None,
 ) -> dict:
-    """All agreement statistics for one target's held-out predictions."""
+    """All agreement statistics for one target's held-out predictions, by the kind of its
+    scale (default: the CARE-Index scale of `cfg`). Binary: predicted are P(1), lower/upper
+    the prediction sets."""
+    if scale is None:
+        scale, flag = care_scale(cfg)
     coded, predicted = np.asarray(coded, float), np.asarray(predicted, float)
-    upper_values = tuple(cfg["band_upper"])
-    cb, pb = band_of(coded, upper_values), band_of(predicted, upper_values)
-    threshold = cfg["intervention_max"]
-    out = {"n_clips": int(len(coded)), "n_dyads": int(len(np.unique(groups))), "split": SPLIT}
-    out.update(correlations(coded, predicted))
-    out.update(icc(np.column_stack([coded, predicted])))
-    out.update(errors(coded, predicted))
-    out.update(bland_altman(coded, predicted))
-    out["weighted_kappa"] = weighted_kappa(cb, pb, len(upper_values))
-    out["band_agreement"] = float((cb == pb).mean())
-    out.update(screening(coded <= threshold + 0.5, predicted <= threshold + 0.5, score=-predicted))
-    out["coverage"] = float(((coded >= lower) & (coded <= upper)).mean())
+    lower, upper = np.asarray(lower, float), np.asarray(upper, float)
+    out = {
+        "kind": scale.kind,
+        "n_clips": int(len(coded)),
+        "n_dyads": int(len(np.unique(groups))),
+        "split": SPLIT,
+    }
+    if scale.kind == BINARY:
+        rule = flag or Flag(scale.name, equals=1.0)
+        out.update(
+            binary_agreement(
+                coded,
+                predicted,
+                lower,
+                upper,
+                flagged_coded=rule.flagged(scale, coded),
+                flagged_predicted=rule.predicted_flagged(scale, predicted),
+            )
+        )
+        out["coverage"] = out["set_coverage"]
+    else:
+        out.update(correlations(coded, predicted))
+        out.update(icc(np.column_stack([coded, predicted])))
+        out.update(errors(coded, predicted))
+        out.update(bland_altman(coded, predicted))
+        if scale.kind == ORDINAL:
+            out.update(ordinal_agreement(coded, predicted, scale.levels()))
+        else:
+            cb, pb = scale.band_of(coded), scale.band_of(predicted)
+            out["weighted_kappa"] = weighted_kappa(cb, pb, len(scale.band_upper))
+            out["band_agreement"] = float((cb == pb).mean())
+        if flag is not None:
+            score = -predicted if flag.at_most is not None else None
+            out.update(screening(flag.flagged(scale, coded), flag.flagged(scale, predicted), score=score))
+        out["coverage"] = float(((coded >= lower) & (coded <= upper)).mean())
     out["coverage_method"] = COVERAGE_METHOD
     out["coverage_nominal"] = cfg["interval_level"]
-    out["interval_width_mean"] = float(np.mean(upper - lower))
+    if scale.kind != BINARY:
+        out["interval_width_mean"] = float(np.mean(upper - lower))
     out.update(
         dyad_permutation_test(coded, predicted, groups, n_permutations=cfg["permutations"], seed=cfg["seed"])
     )
@@ -91,22 +135,28 @@ def learning_curve(
             train = fold_of != k
             dyads = rng.choice(np.unique(groups[train]), size=size, replace=False)
             keep = train & np.isin(groups, dyads)
+            if selection.get("binary") and len(np.unique(y[keep])) < 2:
+                continue  # a subset of dyads coded all alike: no classifier to fit
             with warnings.catch_warnings():  # elastic net on a handful of dyads; not the user's concern
                 warnings.simplefilter("ignore", ConvergenceWarning)
                 model = select_and_fit(X[keep], y[keep], groups[keep], seed=seed, **selection)
             preds[fold_of == k] = model.predict(X[fold_of == k])
-        c = correlations(y, preds)
-        rows.append({"n_dyads": int(size), "pearson_r": c["pearson_r"], **errors(y, preds)})
+        done = np.isfinite(preds)
+        if done.sum() < 3:
+            continue
+        c = correlations(y[done], preds[done])
+        rows.append({"n_dyads": int(size), "pearson_r": c["pearson_r"], **errors(y[done], preds[done])})
     return pd.DataFrame(rows)
 
 
-def selection_settings(cfg: dict) -> dict:
+def selection_settings(cfg: dict, *, binary: bool = False) -> dict:
     """The model-selection settings of a bundle's config, as `select_and_fit` takes them."""
     return {
         "estimators": tuple(cfg["estimators"]),
         "inner_folds": cfg["inner_folds"],
         "select_k": tuple(cfg["select_k"]),
         "max_missing": cfg["max_missing_share"],
+        "binary": binary,
     }
 
 
@@ -118,9 +168,13 @@ def aspect_importance(
     repeats: int,
     seed: int,
     mapping: Callable[[str], str | None] | None = None,
+    aspects: dict | None = None,
 ) -> pd.DataFrame:
-    """Permutation importance (increase in MAE when a feature is shuffled) of each outer fold
-    model on its held-out dyads, averaged over folds, then summed by CARE-Index aspect."""
+    """Permutation importance (increase in MAE, binary: in Brier score, when a feature is
+    shuffled) of each outer fold model on its held-out dyads, averaged over folds, then summed
+    by aspect: the instrument's own `aspects` (aspect -> feature-name globs) when it has them,
+    else the CARE-Index aspects of the feature registry."""
+    binary = getattr(target_model, "kind", CONTINUOUS) == BINARY
     Xv = X.to_numpy(dtype=float)
     total = np.zeros(X.shape[1])
     for k, model in enumerate(target_model.fold_models):
@@ -129,14 +183,14 @@ def aspect_importance(
             model,
             Xv[test],
             y[test],
-            scoring="neg_mean_absolute_error",
+            scoring="neg_brier_score" if binary else "neg_mean_absolute_error",
             n_repeats=repeats,
             random_state=seed,
             n_jobs=1,
         )
         total += result.importances_mean
     total /= len(target_model.fold_models)
-    aspect = aspect_mapper(mapping)
+    aspect = aspect_mapper(mapping, patterns=aspects)
     per_feature = pd.DataFrame(
         {"feature": X.columns, "aspect": [aspect(c) for c in X.columns], "importance": total}
     )
@@ -171,10 +225,12 @@ def validate(
     """Per target: statistics, band confusion, learning curve and aspect importance (the last
     two need the training design matrix `X` in training-clip order)."""
     cfg = bundle.config
+    instrument = bundle_instrument(cfg)
     results = {}
     for target, model in bundle.targets.items():
         rows = bundle.training[bundle.training.target == target]
         groups = rows.dyad_id.astype(str).to_numpy()
+        scale = instrument.scales[target]
         entry = {
             "stats": agreement(
                 rows.coded.to_numpy(),
@@ -183,16 +239,18 @@ def validate(
                 rows.upper.to_numpy(),
                 groups,
                 cfg=cfg,
+                scale=scale,
+                flag=instrument.flags.get(target),
             )
         }
-        upper_values = tuple(cfg["band_upper"])
+        n_bands = len(scale.band_upper)
         entry["confusion"] = pd.DataFrame(
-            band_confusion(
-                band_of(rows.coded, upper_values), band_of(rows.predicted, upper_values), len(upper_values)
-            ),
-            index=cfg["band_names"],
-            columns=cfg["band_names"],
+            band_confusion(scale.band_of(rows.coded), scale.band_of(rows.predicted), n_bands),
+            index=list(scale.band_names),
+            columns=list(scale.band_names),
         )
+        if scale.kind == BINARY:
+            entry["calibration"] = calibration_table(rows.coded.to_numpy(), rows.predicted.to_numpy())
         if X is not None:
             y = rows.coded.to_numpy()
             entry["learning_curve"] = learning_curve(
@@ -202,10 +260,16 @@ def validate(
                 model.fold_of,
                 steps=cfg["learning_curve_steps"],
                 seed=cfg["seed"],
-                selection=selection_settings(cfg),
+                selection=selection_settings(cfg, binary=scale.kind == BINARY),
             )
             entry["importance"] = aspect_importance(
-                model, X, y, repeats=cfg["importance_repeats"], seed=cfg["seed"], mapping=mapping
+                model,
+                X,
+                y,
+                repeats=cfg["importance_repeats"],
+                seed=cfg["seed"],
+                mapping=mapping,
+                aspects=instrument.aspects,
             )
         if ratings is not None:
             entry["coders"] = coder_agreement(ratings, target)
