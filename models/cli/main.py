@@ -15,7 +15,7 @@ from extract import __version__
 from extract.config import load_config, with_overrides
 from extract.errors import DyadscopeError, MediaError
 from models.cli.extract_commands import add_extract_flags, add_fit_voices_parser, apply_extract_flags
-from models.cli.model_commands import add_model_parsers, run_models
+from models.cli.model_commands import add_model_parsers, model_config, run_models
 
 log = logging.getLogger("dyadscope")
 
@@ -124,11 +124,18 @@ def _cmd_extract(args) -> int:
 
 
 def _cmd_run(args) -> int:
-    """extract; with --ratings then train, screen, validate and report in OUT."""
+    """extract; with --ratings then train, screen, validate and report in OUT. The instrument
+    and the ratings are checked before extraction starts."""
+    from models.services import check_model_inputs
+
+    models_cfg = None
+    if args.ratings is not None and not args.shard:
+        models_cfg = model_config(args)
+        check_model_inputs(args.ratings, models_cfg)
     code = _cmd_extract(args)
-    if args.ratings is None or args.shard:
+    if models_cfg is None:
         return code
-    run_models(args.out, args.ratings, cfg=load_config(args.config))
+    run_models(args.out, args.ratings, cfg=models_cfg)
     return code
 
 
@@ -215,6 +222,10 @@ def build_parser() -> argparse.ArgumentParser:
                 "--ratings",
                 type=Path,
                 help="coders' ratings.csv: after extraction train, screen, validate, report",
+            )
+            p.add_argument(
+                "--instrument",
+                help="care_index (default) or an instrument YAML file for the ratings (models.instrument)",
             )
         p.set_defaults(func=_cmd_extract if name == "extract" else _cmd_run)
 

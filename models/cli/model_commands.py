@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from extract.config import load_config
+from extract.config import load_config, with_overrides
 from models import services
 
 log = logging.getLogger("dyadscope")
@@ -24,8 +24,18 @@ def _meta(args):
     return services.read_meta_tables(getattr(args, "manifest", None), getattr(args, "qc", None))
 
 
-def cmd_train(args) -> int:
+def model_config(args):
+    """The config file with --instrument laid over it (a path relative to the working folder)."""
     cfg = load_config(args.config)
+    if getattr(args, "instrument", None):
+        name = args.instrument
+        value = name if name == "care_index" else str(Path(name).resolve())
+        cfg = with_overrides(cfg, {"models": {"instrument": value}}, source="--instrument")
+    return cfg
+
+
+def cmd_train(args) -> int:
+    cfg = model_config(args)
     bundle, digest = services.train(
         args.features, args.ratings, args.out, cfg=cfg, meta=_meta(args), hook=_hook
     )
@@ -35,10 +45,12 @@ def cmd_train(args) -> int:
         f"averaged), {s['n_features']} features"
     )
     for target, t in s["targets"].items():
+        served = "prediction set" if t.get("kind") == "binary" else "interval"
+        error = "Brier" if t.get("kind") == "binary" else "MAE"
         print(
-            f"  {target}: {t['selected']}; dyad-held-out r {t['heldout_pearson_r']:.2f}, "
-            f"MAE {t['heldout_mae']:.2f}, coverage of the served {bundle.config['interval_level']:.0%} "
-            f"interval on held-out dyads {t['heldout_coverage']:.2f}"
+            f"  {target} ({t.get('kind', 'continuous')}): {t['selected']}; dyad-held-out r "
+            f"{t['heldout_pearson_r']:.2f}, {error} {t['heldout_mae']:.2f}, coverage of the served "
+            f"{bundle.config['interval_level']:.0%} {served} on held-out dyads {t['heldout_coverage']:.2f}"
         )
     print(f"model {Path(args.out).resolve()} (SHA-256 {digest}, recorded in {Path(args.out).name}.json)")
     return 0
@@ -59,15 +71,31 @@ def cmd_screen(args) -> int:
     return 0
 
 
+def _headline(s: dict) -> str:
+    """The main agreement figures of one scale's kind, in one line."""
+    method = "nested cross-conformal" if s.get("kind") == "binary" else "nested CV+"
+    coverage = f"(nominal {s['coverage_nominal']:.2f}, {method})"
+    if s.get("kind") == "binary":
+        return (
+            f"ROC AUC {s['roc_auc']:.2f}, Brier {s['brier']:.3f}, at the review rule sensitivity "
+            f"{s['flag_sensitivity']:.2f} specificity {s['flag_specificity']:.2f}, prediction-set coverage "
+            f"{s['coverage']:.2f} {coverage}, mean set size {s['set_size_mean']:.2f}"
+        )
+    text = (
+        f"r {s['pearson_r']:.2f}, ICC(A,1) {s['icc_a1']:.2f} [{s['icc_a1_low']:.2f}, "
+        f"{s['icc_a1_high']:.2f}], MAE {s['mae']:.2f}, kappa_w {s['weighted_kappa']:.2f}"
+    )
+    if s.get("kind") == "ordinal":
+        text += f", exact {s['exact_agreement']:.2f}, adjacent {s['adjacent_agreement']:.2f}"
+    return text + f", served-interval coverage {s['coverage']:.2f} {coverage}"
+
+
 def print_validation(results: dict, groups: dict | None, out: Path) -> None:
     for t, e in results.items():
         s = e["stats"]
         print(
-            f"{t} (dyad-held-out, {s['n_clips']} clips, {s['n_dyads']} dyads): r {s['pearson_r']:.2f}, "
-            f"ICC(A,1) {s['icc_a1']:.2f} [{s['icc_a1_low']:.2f}, {s['icc_a1_high']:.2f}], "
-            f"MAE {s['mae']:.2f}, kappa_w {s['weighted_kappa']:.2f}, "
-            f"served-interval coverage {s['coverage']:.2f} (nominal {s['coverage_nominal']:.2f}, nested CV+),"
-            f" permutation p {s['perm_p']:.3f}"
+            f"{t} (dyad-held-out, {s['n_clips']} clips, {s['n_dyads']} dyads): {_headline(s)}, "
+            f"permutation p {s['perm_p']:.3f}"
             + (f" (exact, all {s['perm_n']} permutations)" if s.get("perm_exact") else "")
         )
     if groups and groups.get("available"):
@@ -121,6 +149,9 @@ def add_model_parsers(sub) -> None:
     p.add_argument("--manifest", type=Path, help="manifest with group/timepoint/covariate columns")
     p.add_argument("--qc", type=Path, help="qc.csv (group/timepoint/covariates when no manifest)")
     p.add_argument("--config", type=Path, help="YAML file overriding the defaults")
+    p.add_argument(
+        "--instrument", help="care_index (default) or an instrument YAML file (sets models.instrument)"
+    )
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("predict", help="predictions with intervals and band probabilities only")
