@@ -133,7 +133,7 @@ def validate(model_path: Path, out: Path, *, features_path=None, ratings_path=No
     write_csv(out / "heldout_predictions.csv", bundle.training)
     for target, entry in results.items():
         write_csv(out / f"confusion_{target}.csv", entry["confusion"].reset_index(names="coded_band"))
-        for key in ("learning_curve", "importance"):
+        for key in ("learning_curve", "importance", "calibration"):
             if key in entry:
                 write_csv(out / f"{key}_{target}.csv", entry[key])
     summary = {t: {**e["stats"], "coders": e.get("coders", {})} for t, e in results.items()}

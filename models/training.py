@@ -15,11 +15,17 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
+from sklearn.metrics import log_loss, make_scorer
 from sklearn.model_selection import GridSearchCV, GroupKFold, KFold, StratifiedGroupKFold
 from sklearn.pipeline import Pipeline
 
 from extract.progress import ProgressHook
 from models.estimators import base_pipeline, describe, param_grid
+
+# Log loss with both classes named: an inner fold of a small cohort may hold one class only.
+BINARY_LOG_LOSS = make_scorer(
+    log_loss, greater_is_better=False, response_method="predict_proba", labels=[0.0, 1.0]
+)
 
 
 def model_output(model: Pipeline, X: np.ndarray) -> np.ndarray:
@@ -94,7 +100,7 @@ def select_and_fit(
     search = GridSearchCV(
         base_pipeline(max_missing=max_missing),
         grid,
-        scoring="neg_log_loss" if binary else "neg_mean_absolute_error",
+        scoring=BINARY_LOG_LOSS if binary else "neg_mean_absolute_error",
         cv=fold_splitter(inner_folds, groups, split=split, seed=seed + 1, stratified=binary),
         n_jobs=1,
         refit=True,
