@@ -1,13 +1,14 @@
 """Read and check an instrument YAML file; every error names the file, the scale and the field.
 
 name: lab_codes
-aspects: [warmth, structure]            # optional: the instrument's own aspects
 scales:
   - {name: laugh, kind: binary, labels: [no, yes]}
   - {name: funny, kind: ordinal, min: 0, max: 3, labels: [not, slightly, funny, very]}
   - {name: sensitivity, kind: continuous, min: 1, max: 9,
      bands: [{name: low, max: 3}, {name: mid, max: 6}, {name: high, max: 9}]}
 review: {scale: sensitivity, flag: {at_most: 3}, label: low sensitivity}
+aspects:                                # optional: the instrument's own aspects (feature globs)
+  warmth: ["affect.*", "*smile*"]
 """
 
 from __future__ import annotations
@@ -133,6 +134,8 @@ def parse_review(review, scales: dict[str, Scale], where: str) -> Flag:
     if "threshold" in review:
         common["threshold"] = _number(review["threshold"], f"{where} field 'review.threshold'")
     if key == "band":
+        if scale.kind == BINARY:
+            raise InstrumentError(f"{at}: a binary scale is flagged with {{equals: 0 or 1}}, not a band")
         bands = tuple(str(b) for b in (value if isinstance(value, list) else [value]))
         missing = [b for b in bands if b not in scale.band_names]
         if missing:

@@ -41,6 +41,7 @@ Training: {{ summary.n_clips }} clips of {{ summary.n_dyads }} dyads, {{ summary
 <p><b>Would the proxy have reached the study's conclusion?</b> {{ groups.verdict }}</p>
 <p>Unit of every share and test: {{ groups.unit }}.</p>
 {{ groups.shares|safe }}{{ groups.tests|safe }}{{ groups.changes|safe }}{% endif %}
+{% if agreement %}{{ agreement|safe }}{% endif %}
 {% if queue is not none %}<h2>Review queue ({{ queue_n }} clips)</h2>{{ queue|safe }}{% endif %}
 </body></html>"""
 
@@ -55,8 +56,14 @@ def _stats_table(stats: dict) -> str:
 
 
 def render_report(
-    bundle: ModelBundle, validation: dict, *, queue: pd.DataFrame | None = None, groups: dict | None = None
+    bundle: ModelBundle,
+    validation: dict,
+    *,
+    queue: pd.DataFrame | None = None,
+    groups: dict | None = None,
+    agreement: str | None = None,
 ) -> str:
+    """`agreement`: the HTML section of `dyadscope agree` (models.agreement_report), when there is one."""
     cfg = bundle.config
     instrument = bundle_instrument(cfg)
     targets = []
@@ -123,6 +130,7 @@ def render_report(
         instrument="CARE-Index" if instrument.name == "care_index" else instrument.name,
         queue=_table(queue) if queue is not None else None,
         queue_n=0 if queue is None else len(queue),
+        agreement=agreement,
     )
 
 

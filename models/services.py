@@ -166,7 +166,10 @@ def report(
     queue = pd.read_csv(queue_path) if queue_path else None
     if queue is None:
         _, _, queue = screen(model_path, features_path, Path(out_path).parent, qc_path=qc_path)
-    write_report(out_path, render_report(bundle, results, queue=queue, groups=groups))
+    from models.code_services import report_section
+
+    agreement = report_section(Path(out_path).parent)
+    write_report(out_path, render_report(bundle, results, queue=queue, groups=groups, agreement=agreement))
     return Path(out_path)
 
 

@@ -30,7 +30,7 @@ from models.stats import (
     screening,
     weighted_kappa,
 )
-from models.training import select_and_fit
+from models.training import model_output, select_and_fit
 
 SPLIT = "GroupKFold by dyad_id (nested; every clip predicted by a model that never saw its dyad)"
 
@@ -110,6 +110,11 @@ def agreement(
     return out
 
 
+def _too_few_per_class(y: np.ndarray, groups: np.ndarray, folds: int) -> bool:
+    """Whether a class is coded in fewer dyads than there are inner folds."""
+    return any(len(np.unique(groups[y == c])) < folds for c in (0.0, 1.0))
+
+
 def learning_curve(
     X: np.ndarray,
     y: np.ndarray,
@@ -135,12 +140,14 @@ def learning_curve(
             train = fold_of != k
             dyads = rng.choice(np.unique(groups[train]), size=size, replace=False)
             keep = train & np.isin(groups, dyads)
-            if selection.get("binary") and len(np.unique(y[keep])) < 2:
-                continue  # a subset of dyads coded all alike: no classifier to fit
+            if selection.get("binary") and _too_few_per_class(
+                y[keep], groups[keep], selection["inner_folds"]
+            ):
+                continue  # some inner fold would hold one class only: no classifier to fit
             with warnings.catch_warnings():  # elastic net on a handful of dyads; not the user's concern
                 warnings.simplefilter("ignore", ConvergenceWarning)
                 model = select_and_fit(X[keep], y[keep], groups[keep], seed=seed, **selection)
-            preds[fold_of == k] = model.predict(X[fold_of == k])
+            preds[fold_of == k] = model_output(model, X[fold_of == k])
         done = np.isfinite(preds)
         if done.sum() < 3:
             continue

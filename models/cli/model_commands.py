@@ -10,6 +10,7 @@ from pathlib import Path
 
 from extract.config import load_config, with_overrides
 from models import services
+from models.cli.code_commands import add_agree_parser, add_codes_flags, ratings_path_for_train
 
 log = logging.getLogger("dyadscope")
 
@@ -36,9 +37,10 @@ def model_config(args):
 
 def cmd_train(args) -> int:
     cfg = model_config(args)
-    bundle, digest = services.train(
-        args.features, args.ratings, args.out, cfg=cfg, meta=_meta(args), hook=_hook
-    )
+    ratings = ratings_path_for_train(args)
+    if args.codes:
+        print(f"ratings from codes: {ratings}")
+    bundle, digest = services.train(args.features, ratings, args.out, cfg=cfg, meta=_meta(args), hook=_hook)
     s = bundle.summary
     print(
         f"trained on {s['n_clips']} clips of {s['n_dyads']} dyads ({s['n_double_coded']} double-coded, "
@@ -140,12 +142,15 @@ def run_models(out: Path, ratings: Path, *, cfg) -> int:
 
 
 def add_model_parsers(sub) -> None:
-    p = sub.add_parser("train", help="learn coders' CARE-Index ratings (nested CV grouped by dyad)")
+    p = sub.add_parser("train", help="learn coders' ratings of any instrument (nested CV grouped by dyad)")
     p.add_argument("features", type=Path, help="features.csv")
-    p.add_argument("ratings", type=Path, help="ratings.csv (clip_id, dyad_id, [timepoint, coder_id], scales)")
+    p.add_argument(
+        "ratings", type=Path, nargs="?", help="ratings.csv (clip_id, dyad_id, [timepoint, coder_id], scales)"
+    )
     p.add_argument(
         "--out", type=Path, required=True, help="model file (a sidecar MODEL.json records its SHA-256)"
     )
+    add_codes_flags(p)
     p.add_argument("--manifest", type=Path, help="manifest with group/timepoint/covariate columns")
     p.add_argument("--qc", type=Path, help="qc.csv (group/timepoint/covariates when no manifest)")
     p.add_argument("--config", type=Path, help="YAML file overriding the defaults")
@@ -198,3 +203,5 @@ def add_model_parsers(sub) -> None:
     p.add_argument("--top", type=int, default=0, help="keep only the first N (0 = all)")
     p.add_argument("--out", type=Path, required=True, help="suggestions CSV")
     p.set_defaults(func=cmd_suggest)
+
+    add_agree_parser(sub)

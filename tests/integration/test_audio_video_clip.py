@@ -28,3 +28,28 @@ def test_rendered_clip_segments_and_mouth_cue(tmp_path):
         seg.mouth_logodds * np.where(seg.speaker == "infant", 1, -1) > 0
     ).mean() >= 0.8  # the mouths agree
     assert (out / "clips" / "dyad" / "vocal.eaf").is_file()
+    # the ELAN file read back as human codes agrees with the run's own segments
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text(
+        "behaviours:\n"
+        "  - {name: infant_voc, codes: [infant], signal: {segments: infant}}\n"
+        "  - {name: adult_voc, codes: [adult], signal: {segments: adult}}\n"
+    )
+    eaf = out / "clips" / "dyad" / "vocal.eaf"
+    assert (
+        main(
+            [
+                "agree",
+                str(eaf),
+                "--mapping",
+                str(mapping),
+                "--out",
+                str(tmp_path / "agree"),
+                "--frames",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    pooled = pd.read_csv(tmp_path / "agree" / "agreement.csv").query("clip_id == 'all'")
+    assert len(pooled) == 2 and (pooled.kappa == 1).all() and (pooled.event_f1 == 1).all()

@@ -208,6 +208,10 @@ GOOD_SCALES = """scales:
             "scale 'laugh': field 'review.flag': a binary scale is flagged with {equals: 0 or 1}",
         ),
         (
+            GOOD_SCALES + "review: {scale: laugh, flag: {band: [yes]}}",
+            "scale 'laugh': field 'review.flag': a binary scale is flagged with {equals: 0 or 1}, not a band",
+        ),
+        (
             GOOD_SCALES + "review: {scale: funny, flag: {equals: 7}}",
             "scale 'funny': field 'review.flag' 'equals': 7 is outside 0..3",
         ),

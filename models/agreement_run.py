@@ -1,0 +1,159 @@
+"""`dyadscope agree`: human codes against a run's per-frame signals, per behaviour, clip and pooled.
+
+A run folder holds qc.csv (clip_id, path) and clips/<clip_id>/frames.parquet (+ segments.csv).
+Rows of agreement.csv: one per behaviour x rule x clip, plus clip_id 'all' (pooled, with 95 %
+bootstrap CIs over clips). rule 'default' is the mapping's signal; a continuous behaviour (one
+above/below condition) also gets rule 'best': the threshold with the best Youden J on the
+pooled frames. That threshold is chosen on these codes, so its agreement is optimistic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from models.agreement import best_threshold, bootstrap_ci, clip_counts, statistics
+from models.code_mapping import Behaviour, Mapping, coded_mask, evaluate
+from models.codes import Codes, CodesError, match_clips, read_codes
+
+AGREEMENT_COLUMNS = [
+    "behaviour", "clip_id", "rule", "threshold", "n_frames", "signal_unknown_share", "code_share",
+    "signal_share", "kappa", "kappa_ci_low", "kappa_ci_high", "f1", "f1_ci_low", "f1_ci_high",
+    "precision", "recall", "event_f1", "event_f1_ci_low", "event_f1_ci_high", "code_events",
+    "signal_events", "matched_events", "onset_offset_median_s", "auc",
+]  # fmt: skip
+POOLED = "all"
+
+
+@dataclass
+class ClipSignals:
+    clip_id: str
+    frames: pd.DataFrame
+    segments: pd.DataFrame | None
+    codes: Codes
+
+    @property
+    def t(self) -> np.ndarray:
+        return self.frames["t_s"].to_numpy(dtype=float)
+
+    def step(self) -> float:
+        return float(np.median(np.diff(self.t))) if len(self.t) > 1 else 0.1
+
+
+def run_clips(run_dir: Path) -> dict[str, str]:
+    """clip id -> media path of a run folder (qc.csv, else the clip folders)."""
+    qc = run_dir / "qc.csv"
+    if qc.is_file():
+        table = pd.read_csv(qc, dtype=str, keep_default_na=False)
+        return dict(zip(table.clip_id, table.get("path", pd.Series([""] * len(table))), strict=True))
+    clips = sorted(p.name for p in (run_dir / "clips").glob("*") if p.is_dir())
+    if not clips:
+        raise CodesError(f"{run_dir}: not a dyadscope run folder (no qc.csv, no clips/<clip_id>/)")
+    return {c: "" for c in clips}
+
+
+def load_signals(code_paths: list[Path], run_dir: Path) -> list[ClipSignals]:
+    """Every codes file read and matched to a clip of the run, with its frames and segments."""
+    codes = match_clips([read_codes(p) for p in code_paths], run_clips(run_dir))
+    out = []
+    for clip_id, item in sorted(codes.items()):
+        clip_dir = run_dir / "clips" / clip_id
+        frames_path = clip_dir / "frames.parquet"
+        if not frames_path.is_file():
+            raise CodesError(f"{frames_path}: missing (codes {item.path} are for clip '{clip_id}')")
+        segments_path = clip_dir / "segments.csv"
+        segments = pd.read_csv(segments_path, keep_default_na=False) if segments_path.is_file() else None
+        out.append(ClipSignals(clip_id, pd.read_parquet(frames_path), segments, item))
+    return out
+
+
+def compare(behaviour: Behaviour, clip: ClipSignals) -> tuple[np.ndarray, np.ndarray]:
+    """(coded per frame, signal per frame) of one behaviour in one clip."""
+    code = coded_mask(clip.codes.spans, behaviour.codes, clip.t, clip.step())
+    where = f"behaviour '{behaviour.name}', clip '{clip.clip_id}'"
+    return code, evaluate(behaviour.signal, clip.frames, clip.segments, where)
+
+
+def _score(behaviour: Behaviour, clip: ClipSignals) -> np.ndarray:
+    column, sign = behaviour.continuous()
+    return sign * pd.to_numeric(clip.frames[column], errors="coerce").to_numpy(dtype=float)
+
+
+def _rows(behaviour, rule, threshold, clips, mapping, *, resamples, seed, scores=None) -> list[dict]:
+    per_clip, offsets, rows = [], [], []
+    for k, clip in enumerate(clips):
+        code, signal = compare(behaviour, clip)
+        counts, off = clip_counts(
+            code, signal, clip.t, tolerance_s=mapping.onset_tolerance_s, merge_gap_s=mapping.merge_gap_s
+        )
+        per_clip.append(counts)
+        offsets.append(off)
+        auc = best_threshold(scores[k], code)[0] if scores is not None else np.nan
+        rows.append(_row(behaviour, clip.clip_id, rule, threshold, counts, off, auc))
+    per_clip = np.asarray(per_clip)
+    pooled_auc = np.nan
+    if scores is not None:
+        pooled_code = np.concatenate([compare(behaviour, c)[0] for c in clips])
+        pooled_auc = best_threshold(np.concatenate(scores), pooled_code)[0]
+    pooled = _row(
+        behaviour, POOLED, rule, threshold, per_clip.sum(axis=0), np.concatenate(offsets), pooled_auc
+    )
+    pooled.update(bootstrap_ci(per_clip, resamples=resamples, seed=seed))
+    return [*rows, pooled]
+
+
+def _row(behaviour, clip_id, rule, threshold, counts, offsets, auc) -> dict:
+    stats = {k: float(v) for k, v in statistics(counts).items()}
+    return {
+        "behaviour": behaviour.name,
+        "clip_id": clip_id,
+        "rule": rule,
+        "threshold": threshold,
+        **stats,
+        "onset_offset_median_s": float(np.median(offsets)) if len(offsets) else np.nan,
+        "auc": auc,
+    }
+
+
+def _threshold_value(behaviour: Behaviour) -> float:
+    op = next((k for k in ("above", "below") if k in behaviour.signal), None)
+    return float(behaviour.signal[op]) if op else np.nan
+
+
+def agreement_table(
+    clips: list[ClipSignals], mapping: Mapping, *, resamples: int = 1000, seed: int = 0
+) -> pd.DataFrame:
+    """agreement.csv: every behaviour of the mapping against every clip's codes."""
+    rows: list[dict] = []
+    for behaviour in mapping.behaviours:
+        scores = [_score(behaviour, c) for c in clips] if behaviour.continuous() else None
+        kwargs = {"resamples": resamples, "seed": seed, "scores": scores}
+        rows += _rows(behaviour, "default", _threshold_value(behaviour), clips, mapping, **kwargs)
+        if scores is None:
+            continue
+        code = np.concatenate([compare(behaviour, c)[0] for c in clips])
+        _, cut = best_threshold(np.concatenate(scores), code)
+        if np.isfinite(cut):
+            best = behaviour.with_threshold(cut)
+            rows += _rows(best, "best", _threshold_value(best), clips, mapping, **kwargs)
+    table = pd.DataFrame(rows)
+    for column in AGREEMENT_COLUMNS:
+        if column not in table:
+            table[column] = np.nan
+    return table[AGREEMENT_COLUMNS]
+
+
+def frame_table(clips: list[ClipSignals], mapping: Mapping) -> pd.DataFrame:
+    """Per frame and behaviour: the code (0/1) and the signal (0/1, empty = unknown)."""
+    parts = []
+    for clip in clips:
+        part = pd.DataFrame({"clip_id": clip.clip_id, "t_s": clip.t})
+        for behaviour in mapping.behaviours:
+            code, signal = compare(behaviour, clip)
+            part[f"{behaviour.name}.code"] = code.astype(int)
+            part[f"{behaviour.name}.signal"] = signal
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
