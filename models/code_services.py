@@ -15,6 +15,7 @@ from models.code_mapping import load_mapping
 from models.code_ratings import code_ratings, codes_for_clips
 from models.codes import BORIS_SUFFIXES, ELAN_SUFFIXES, CodesError
 from models.dataset import read_meta
+from models.instrument_file import resolve_instrument
 
 AGREEMENT_CSV = "agreement.csv"
 
@@ -83,12 +84,20 @@ def report_section(folder: Path) -> str | None:
 
 
 def ratings_from_codes(
-    codes: list[Path], mapping_path: Path, features_path: Path, out_path: Path, *, meta_paths=()
+    codes: list[Path], mapping_path: Path, features_path: Path, out_path: Path, *, meta_paths=(), cfg=None
 ) -> Path:
     """Write the mapping's clip-level ratings of the coded clips to `out_path` (a ratings CSV
     for `train`). Clips are the features file's; dyad ids and durations come from `meta_paths`
     (manifest, qc.csv), else the qc.csv beside the features file."""
     mapping = load_mapping(mapping_path)
+    if cfg is not None:
+        scales = resolve_instrument(cfg.models).scales
+        missing = [r.name for r in mapping.ratings if r.name not in scales]
+        if missing:
+            raise CodesError(
+                f"{mapping_path}: rating(s) {', '.join(missing)} are not scales of the instrument "
+                f"{cfg.models.instrument} ({', '.join(scales)}); give --instrument with a file that has them"
+            )
     features = pd.read_csv(features_path, usecols=["clip_id"], dtype=str)
     paths = [Path(p) for p in meta_paths if p] or [Path(features_path).with_name("qc.csv")]
     metas = [read_meta(p) for p in paths if p.is_file()]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from models import code_services
 from models.agreement_run import POOLED
+from models.codes import CodesError
 
 
 def cmd_agree(args) -> int:
@@ -26,17 +27,17 @@ def cmd_agree(args) -> int:
     return 0
 
 
-def ratings_path_for_train(args) -> Path:
+def ratings_path_for_train(args, cfg) -> Path:
     """The ratings file `train` reads: the RATINGS argument, or one computed from --codes."""
     if args.codes:
-        if not args.mapping:
-            raise SystemExit("dyadscope train: --codes needs --mapping (which codes make which ratings)")
+        if not args.mapping or args.ratings is not None:
+            raise CodesError("train: --codes needs --mapping (which codes make which ratings) and no RATINGS")
         out = Path(args.out).with_name(Path(args.out).stem + ".ratings_from_codes.csv")
         return code_services.ratings_from_codes(
-            args.codes, args.mapping, args.features, out, meta_paths=(args.manifest, args.qc)
+            args.codes, args.mapping, args.features, out, meta_paths=(args.manifest, args.qc), cfg=cfg
         )
     if args.ratings is None:
-        raise SystemExit("dyadscope train: give RATINGS, or --codes with --mapping")
+        raise CodesError("train: give RATINGS, or --codes with --mapping")
     return args.ratings
 
 

@@ -37,7 +37,7 @@ def model_config(args):
 
 def cmd_train(args) -> int:
     cfg = model_config(args)
-    ratings = ratings_path_for_train(args)
+    ratings = ratings_path_for_train(args, cfg)
     if args.codes:
         print(f"ratings from codes: {ratings}")
     bundle, digest = services.train(args.features, ratings, args.out, cfg=cfg, meta=_meta(args), hook=_hook)

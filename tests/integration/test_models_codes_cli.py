@@ -95,6 +95,30 @@ def test_train_from_codes_needs_dyad_ids(coded, tmp_path, capsys):
     qc.to_csv(tmp_path / "qc.csv", index=False)
     args = ["train", str(coded["features"]), "--codes", str(coded["folder"] / "codes")]
     args += ["--mapping", str(CONFIGS / "codes" / "lab_event_codes.yaml"), "--qc", str(tmp_path / "qc.csv")]
-    assert main([*args, "--out", str(tmp_path / "m.joblib")]) != 0
+    args += ["--instrument", str(CONFIGS / "instruments" / "event_codes.yaml")]
+    assert main([*args, "--out", str(tmp_path / "m.joblib")]) == 2
     assert "no dyad_id column" in capsys.readouterr().err
     assert not (tmp_path / "m.joblib").exists()
+
+
+def test_train_from_codes_needs_an_instrument_with_the_ratings(coded, tmp_path, capsys):
+    args = [
+        "train",
+        str(coded["features"]),
+        "--codes",
+        str(coded["folder"] / "codes"),
+        "--qc",
+        str(coded["qc"]),
+    ]
+    args += [
+        "--mapping",
+        str(CONFIGS / "codes" / "lab_event_codes.yaml"),
+        "--out",
+        str(tmp_path / "m.joblib"),
+    ]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert (
+        "lab_event_codes.yaml: rating(s) smiling_share, laughed are not scales of the instrument care_index"
+        in err
+    )
