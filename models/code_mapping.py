@@ -30,10 +30,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from extract.errors import ConfigError
 from models.codes import code_key
+from models.yaml_file import read_yaml
 
 MEASURES = ("share", "seconds", "count", "per_minute", "any")
 TOP_KEYS = {"name", "onset_tolerance_s", "merge_gap_s", "behaviours", "ratings"}
@@ -119,12 +119,7 @@ def _number(data: dict, key: str, default: float, where: str) -> float:
 
 def load_mapping(path: str | Path) -> Mapping:
     path = Path(path)
-    if not path.is_file():
-        raise MappingError(f"{path}: mapping file not found")
-    try:
-        data = yaml.safe_load(path.read_text())
-    except yaml.YAMLError as exc:
-        raise MappingError(f"{path}: not valid YAML ({exc})") from None
+    data = read_yaml(path, MappingError, "mapping")
     where = f"{path}:"
     if not isinstance(data, dict) or not isinstance(data.get("behaviours"), list) or not data["behaviours"]:
         raise MappingError(f"{where} field 'behaviours': missing or empty")

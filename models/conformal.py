@@ -51,14 +51,19 @@ def cv_plus_interval(
 ) -> tuple[np.ndarray, np.ndarray]:
     """CV+ interval. fold_pred: (n_test, K) predictions of the K fold models; fold_of: (n,)
     fold of each training clip; residuals: (n,) out-of-fold y - prediction. Returns (lower, upper)."""
-    n = len(residuals)
-    k_lo, k_hi = conformal_ranks(n, level)
+    k_lo, k_hi = conformal_ranks(len(residuals), level)
     r = np.abs(residuals)
+    return _chunked(fold_pred, fold_of, lambda mu: (_order_stat(mu - r, k_lo), _order_stat(mu + r, k_hi)))
+
+
+def _chunked(fold_pred: np.ndarray, fold_of: np.ndarray, bounds) -> tuple[np.ndarray, np.ndarray]:
+    """(lower, upper) of `bounds(mu)` over row chunks of the (n_test, n_train) fold predictions
+    mu (memory stays bounded for large batches)."""
     lower, upper = [], []
     for start in range(0, len(fold_pred), CHUNK):
-        mu = fold_pred[start : start + CHUNK][:, fold_of]
-        lower.append(_order_stat(mu - r, k_lo))
-        upper.append(_order_stat(mu + r, k_hi))
+        lo, hi = bounds(fold_pred[start : start + CHUNK][:, fold_of])
+        lower.append(lo)
+        upper.append(hi)
     return np.concatenate(lower) if lower else np.empty(0), np.concatenate(upper) if upper else np.empty(0)
 
 
@@ -71,16 +76,17 @@ def conformal_sets(
     x when fewer than ceil(level (n+1)) training clips have |R_i| < |v - mu_{-k(i)}(x)|.
     Returns (lower, upper): the smallest and largest value in the set ({0, 1} = 0, 1; empty =
     nan, nan)."""
-    n = len(residuals)
-    _, k_hi = conformal_ranks(n, level)
+    _, k_hi = conformal_ranks(len(residuals), level)
     r = np.abs(residuals)
-    lower, upper = [], []
-    for start in range(0, len(fold_pred), CHUNK):
-        mu = fold_pred[start : start + CHUNK][:, fold_of]
+
+    def bounds(mu):
         has = [((r < np.abs(v - mu)).sum(axis=1) < k_hi) for v in (0.0, 1.0)]
-        lower.append(np.where(has[0], 0.0, np.where(has[1], 1.0, np.nan)))
-        upper.append(np.where(has[1], 1.0, np.where(has[0], 0.0, np.nan)))
-    return np.concatenate(lower) if lower else np.empty(0), np.concatenate(upper) if upper else np.empty(0)
+        return (
+            np.where(has[0], 0.0, np.where(has[1], 1.0, np.nan)),
+            np.where(has[1], 1.0, np.where(has[0], 0.0, np.nan)),
+        )
+
+    return _chunked(fold_pred, fold_of, bounds)
 
 
 def band_edges(band_upper: tuple[float, ...], step: float = 1.0) -> np.ndarray:

@@ -15,10 +15,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from extract.errors import ConfigError
 from models.instrument import BINARY, CONTINUOUS, KINDS, ORDINAL, Flag, Instrument, Scale
+from models.yaml_file import read_yaml
 
 SCALE_KEYS = {"name", "kind", "min", "max", "labels", "bands", "step"}
 REVIEW_KEYS = {"scale", "flag", "label", "threshold"}
@@ -155,12 +154,7 @@ def parse_review(review, scales: dict[str, Scale], where: str) -> Flag:
 
 def load_instrument(path: str | Path) -> Instrument:
     path = Path(path)
-    if not path.is_file():
-        raise InstrumentError(f"{path}: instrument file not found")
-    try:
-        data = yaml.safe_load(path.read_text())
-    except yaml.YAMLError as exc:
-        raise InstrumentError(f"{path}: not valid YAML ({exc})") from None
+    data = read_yaml(path, InstrumentError, "instrument")
     where = f"{path}:"
     if not isinstance(data, dict):
         raise InstrumentError(f"{where} expected a mapping with name, scales and review")

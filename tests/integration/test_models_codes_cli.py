@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from codes_fixtures import write_elan
 from model_fixtures import synthetic_cohort, write_cohort
 
 from models.agreement_run import AGREEMENT_COLUMNS
@@ -13,18 +14,6 @@ from models.cli import main
 
 CONFIGS = Path(__file__).resolve().parents[2] / "configs"
 DURATION_S = 180.0
-
-
-def _write_elan(path: Path, tiers: dict[str, list[tuple[float, float]]]) -> None:
-    import pympi
-
-    eaf = pympi.Elan.Eaf(author="test")
-    eaf.remove_tier("default")
-    for tier, spans in tiers.items():
-        eaf.add_tier(tier)
-        for a, b in spans:
-            eaf.add_annotation(tier, int(round(a * 1000)), int(round(b * 1000)), "")
-    eaf.to_file(str(path))
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +30,7 @@ def coded(tmp_path_factory):
         starts = np.array([5.0, 65.0, 125.0]) + rng.uniform(0, 20, 3)  # spans never overlap
         length = share * DURATION_S / 3
         laughed = row.latent + rng.normal(0, 0.4) > 0.2
-        _write_elan(
+        write_elan(
             folder / "codes" / f"{row.clip_id}.eaf",
             {
                 "infant smiling": [(a, a + length) for a in starts],

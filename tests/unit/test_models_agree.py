@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from codes_fixtures import write_elan
 
 from extract.audio.labels import write_eaf
 from models.agreement import best_threshold, bootstrap_ci, clip_counts, match_onsets, statistics
@@ -48,19 +49,6 @@ def _frames() -> pd.DataFrame:
     return pd.DataFrame({"t_s": T, "infant.affect": affect, "infant.smile_intensity": smile})
 
 
-def _elan(path: Path, spans: dict[str, list[tuple[int, int]]]) -> Path:
-    import pympi
-
-    eaf = pympi.Elan.Eaf(author="test")
-    eaf.remove_tier("default")
-    for tier, items in spans.items():
-        eaf.add_tier(tier)
-        for a, b in items:
-            eaf.add_annotation(tier, a, b, "")
-    eaf.to_file(str(path))
-    return path
-
-
 def _run(folder: Path, clip_id: str = "c1") -> Path:
     clip = folder / "run" / "clips" / clip_id
     clip.mkdir(parents=True)
@@ -96,9 +84,7 @@ def _check_hand(row) -> None:
 
 def test_hand_built_elan_against_hand_built_frames(tmp_path):
     run = _run(tmp_path)
-    codes = _elan(
-        tmp_path / "c1.eaf", {"infant smiling": [(1000, 2000), (5000, 5500)], "infant": [(3000, 4000)]}
-    )
+    codes = write_elan(tmp_path / "c1.eaf", {"infant smiling": [(1, 2), (5, 5.5)], "infant": [(3, 4)]})
     (tmp_path / "map.yaml").write_text(MAPPING)
     assert main(["agree", str(codes), "--mapping", str(tmp_path / "map.yaml"), "--out", str(run)]) == 0
     table = pd.read_csv(run / "agreement.csv")
@@ -254,7 +240,7 @@ def test_bad_mapping_files_name_file_behaviour_and_field(tmp_path, text, expecte
 def test_unmatched_codes_and_bad_boris_files_are_named(tmp_path, capsys):
     run = _run(tmp_path)
     (tmp_path / "map.yaml").write_text(MAPPING)
-    _elan(tmp_path / "other.eaf", {"infant smiling": [(0, 500)]})
+    write_elan(tmp_path / "other.eaf", {"infant smiling": [(0, 0.5)]})
     assert (
         main(
             ["agree", str(tmp_path / "other.eaf"), "--mapping", str(tmp_path / "map.yaml"), "--out", str(run)]
@@ -277,9 +263,7 @@ def test_ratings_from_codes_by_hand(tmp_path):
     from models.code_ratings import code_ratings, merged_spans
     from models.codes import match_clips
 
-    codes = read_codes(
-        _elan(tmp_path / "c1.eaf", {"infant smiling": [(1000, 2000), (1500, 2500), (5000, 5500)]})
-    )
+    codes = read_codes(write_elan(tmp_path / "c1.eaf", {"infant smiling": [(1, 2), (1.5, 2.5), (5, 5.5)]}))
     meta = pd.DataFrame({"dyad_id": ["d1"], "duration_s": ["10"]}, index=pd.Index(["c1"], name="clip_id"))
     ratings = code_ratings(match_clips([codes], {"c1": ""}), _mapping(tmp_path), meta).iloc[0]
     assert merged_spans(codes.spans[codes.spans.code == "infant smiling"]) == [(1.0, 2.5), (5.0, 5.5)]
