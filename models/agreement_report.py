@@ -18,8 +18,8 @@ SECTION = """<h2 id="agreement">Agreement with human codes{% if name %} ({{ name
 <p class="note">Per behaviour, all clips pooled ({{ n_clips }} clips), 95 % CIs resampling clips.
 Frame statistics leave out frames where the signal is unknown. Events match when their onsets are
 within {% if tolerance %}{{ tolerance }} s{% else %}the mapping's onset tolerance{% endif %}.
-Rule 'best' is the threshold with the best Youden J on these same codes, so its agreement
-is optimistic; rule 'default' is the mapping's own.</p>
+Rule 'best' is the threshold with the best Youden J (sensitivity + specificity) on these same
+codes, so its agreement is optimistic; rule 'default' is the mapping's own.</p>
 {{ table|safe }}
 {% for title, img in figures %}<figure style="display:inline-block">
 <img alt="{{ title }}" src="data:image/png;base64,{{ img }}"><figcaption>{{ title }}</figcaption></figure>
@@ -87,7 +87,7 @@ def agreement_plot(table: pd.DataFrame) -> str:
     lowest = np.nanmin(table["kappa"].to_numpy(dtype=float), initial=0.0)
     ax.set_ylim(min(-0.1, float(lowest) - 0.05), 1.05)
     ax.set_ylabel("agreement with the codes")
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=8, ncol=3, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
     return plots._png(fig)
 
 
