@@ -26,6 +26,7 @@ AGREEMENT_COLUMNS = [
     "signal_events", "matched_events", "onset_offset_median_s", "auc",
 ]  # fmt: skip
 POOLED = "all"
+AUDIO_GRID_S = 0.1  # frame step of an audio-only clip (the default analysis rate)
 
 
 @dataclass
@@ -55,18 +56,45 @@ def run_clips(run_dir: Path) -> dict[str, str]:
     return {c: "" for c in clips}
 
 
+def _durations(run_dir: Path) -> dict[str, float]:
+    qc = run_dir / "qc.csv"
+    if not qc.is_file():
+        return {}
+    table = pd.read_csv(qc, dtype={"clip_id": str})
+    if "duration_s" not in table:
+        return {}
+    return dict(zip(table.clip_id, pd.to_numeric(table.duration_s, errors="coerce"), strict=True))
+
+
+def audio_grid(duration_s: float) -> pd.DataFrame:
+    """The frames of an audio-only clip: a time grid every AUDIO_GRID_S, no video columns."""
+    frames = pd.DataFrame({"t_s": np.arange(0.0, duration_s, AUDIO_GRID_S)})
+    frames.attrs["audio_only"] = True
+    return frames
+
+
 def load_signals(code_paths: list[Path], run_dir: Path) -> list[ClipSignals]:
-    """Every codes file read and matched to a clip of the run, with its frames and segments."""
+    """Every codes file read and matched to a clip of the run, with its frames and segments
+    (an audio-only clip gets a time grid: audio_grid)."""
     codes = match_clips([read_codes(p) for p in code_paths], run_clips(run_dir))
+    durations = _durations(run_dir)
     out = []
     for clip_id, item in sorted(codes.items()):
         clip_dir = run_dir / "clips" / clip_id
-        frames_path = clip_dir / "frames.parquet"
-        if not frames_path.is_file():
-            raise CodesError(f"{frames_path}: missing (codes {item.path} are for clip '{clip_id}')")
-        segments_path = clip_dir / "segments.csv"
+        frames_path, segments_path = clip_dir / "frames.parquet", clip_dir / "segments.csv"
         segments = pd.read_csv(segments_path, keep_default_na=False) if segments_path.is_file() else None
-        out.append(ClipSignals(clip_id, pd.read_parquet(frames_path), segments, item))
+        if frames_path.is_file():
+            frames = pd.read_parquet(frames_path)
+        elif segments is not None:
+            ends = [*segments.end_s, *item.spans.end_s]
+            duration = durations.get(clip_id, np.nan)
+            frames = audio_grid(duration if np.isfinite(duration) else max(ends, default=0.0))
+        else:
+            raise CodesError(
+                f"{clip_dir}: neither frames.parquet nor segments.csv "
+                f"(codes {item.path} are for clip '{clip_id}')"
+            )
+        out.append(ClipSignals(clip_id, frames, segments, item))
     return out
 
 
@@ -77,8 +105,11 @@ def compare(behaviour: Behaviour, clip: ClipSignals) -> tuple[np.ndarray, np.nda
     return code, evaluate(behaviour.signal, clip.frames, clip.segments, where)
 
 
-def _score(behaviour: Behaviour, clip: ClipSignals) -> np.ndarray:
+def score(behaviour: Behaviour, clip: ClipSignals) -> np.ndarray:
+    """A continuous behaviour's score per frame (sign x value; NaN unknown, and for audio-only clips)."""
     column, sign = behaviour.continuous()
+    if column not in clip.frames:
+        return np.full(len(clip.t), np.nan)
     return sign * pd.to_numeric(clip.frames[column], errors="coerce").to_numpy(dtype=float)
 
 
@@ -129,7 +160,7 @@ def agreement_table(
     """agreement.csv: every behaviour of the mapping against every clip's codes."""
     rows: list[dict] = []
     for behaviour in mapping.behaviours:
-        scores = [_score(behaviour, c) for c in clips] if behaviour.continuous() else None
+        scores = [score(behaviour, c) for c in clips] if behaviour.continuous() else None
         kwargs = {"resamples": resamples, "seed": seed, "scores": scores}
         rows += _rows(behaviour, "default", _threshold_value(behaviour), clips, mapping, **kwargs)
         if scores is None:

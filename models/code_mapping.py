@@ -166,15 +166,23 @@ def load_mapping(path: str | Path) -> Mapping:
     )
 
 
-def coded_mask(spans: pd.DataFrame, codes: tuple[str, ...], t: np.ndarray, step: float) -> np.ndarray:
-    """Frames (times `t`, spacing `step`) inside a span of any of `codes`; a point event marks
-    the frame it falls in."""
-    wanted = {code_key(c) for c in codes}
-    chosen = spans[[code_key(c) in wanted for c in spans.code]]
+def span_mask(starts, ends, t: np.ndarray, step: float) -> np.ndarray:
+    """Frames (times `t`, spacing `step`) inside any span [start, end); a span holding no frame
+    (a point event, or shorter than a frame) marks the frame nearest its middle, if within step/2."""
     mask = np.zeros(len(t), dtype=bool)
-    for a, b in zip(chosen.start_s, chosen.end_s, strict=True):
-        mask |= (t >= a) & (t < b) if b > a else (t >= a - step / 2) & (t < a + step / 2)
+    for a, b in zip(starts, ends, strict=True):
+        inside = (t >= a) & (t < b)
+        if not inside.any() and len(t):
+            nearest = int(np.argmin(np.abs(t - (a + b) / 2)))
+            inside[nearest] = abs(t[nearest] - (a + b) / 2) <= step / 2 + 1e-9
+        mask |= inside
     return mask
+
+
+def coded_mask(spans: pd.DataFrame, codes: tuple[str, ...], t: np.ndarray, step: float) -> np.ndarray:
+    """Frames inside a coded span of any of `codes` (span_mask)."""
+    chosen = coded_spans(spans, codes)
+    return span_mask(chosen.start_s, chosen.end_s, t, step)
 
 
 def coded_spans(spans: pd.DataFrame, codes: tuple[str, ...]) -> pd.DataFrame:
@@ -183,7 +191,8 @@ def coded_spans(spans: pd.DataFrame, codes: tuple[str, ...]) -> pd.DataFrame:
 
 
 def evaluate(signal: dict, frames: pd.DataFrame, segments: pd.DataFrame | None, where: str) -> np.ndarray:
-    """The signal per frame: 1.0, 0.0 or NaN (unknown)."""
+    """The signal per frame: 1.0, 0.0 or NaN (unknown). An audio-only clip (frames.attrs
+    'audio_only': a time grid, no video columns) has every video signal unknown."""
     if "any" in signal or "all" in signal:
         combine = "any" if "any" in signal else "all"
         parts = np.vstack([evaluate(s, frames, segments, where) for s in signal[combine]])
@@ -199,11 +208,11 @@ def evaluate(signal: dict, frames: pd.DataFrame, segments: pd.DataFrame | None, 
             chosen = chosen[
                 chosen.get("vocal_type", pd.Series("", index=chosen.index)) == signal["vocal_type"]
             ]
-        mask = np.zeros(len(t), dtype=bool)
-        for a, b in zip(chosen.start_s, chosen.end_s, strict=True):
-            mask |= (t >= a) & (t < b)
-        return mask.astype(float)
+        step = float(np.median(np.diff(t))) if len(t) > 1 else 0.1
+        return span_mask(chosen.start_s, chosen.end_s, t, step).astype(float)
     column = signal["column"]
+    if column not in frames and frames.attrs.get("audio_only"):
+        return np.full(len(t), np.nan)
     if column not in frames:
         raise MappingError(f"{where}: frames.parquet has no column {column!r}")
     values = frames[column]

@@ -10,7 +10,7 @@ import pandas as pd
 
 from extract.outputs import atomic_path, write_csv
 from models import agreement_report
-from models.agreement_run import agreement_table, compare, frame_table, load_signals
+from models.agreement_run import agreement_table, compare, frame_table, load_signals, score
 from models.code_mapping import load_mapping
 from models.code_ratings import code_ratings, codes_for_clips
 from models.codes import BORIS_SUFFIXES, ELAN_SUFFIXES, CodesError
@@ -53,11 +53,10 @@ def agree(
     curves = {}
     for behaviour in mapping.behaviours:
         if behaviour.continuous():
-            column, sign = behaviour.continuous()
             code = np.concatenate([compare(behaviour, c)[0] for c in clips])
-            score = np.concatenate([sign * pd.to_numeric(c.frames[column], errors="coerce") for c in clips])
-            if len(np.unique(code[~np.isnan(score)])) == 2:
-                curves[behaviour.name] = (score.astype(float), code)
+            values = np.concatenate([score(behaviour, c) for c in clips])
+            if len(np.unique(code[~np.isnan(values)])) == 2:
+                curves[behaviour.name] = (values, code)
     out = Path(out)
     write_csv(out / AGREEMENT_CSV, table)
     write_csv(out / "agreement_frames.csv", frame_table(clips, mapping))

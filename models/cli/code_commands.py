@@ -21,7 +21,9 @@ def cmd_agree(args) -> int:
         print(
             f"  {r.behaviour} ({rule}): frame kappa {r.kappa:.2f} "
             f"[{r.kappa_ci_low:.2f}, {r.kappa_ci_high:.2f}], "
-            f"F1 {r.f1:.2f}, event F1 {r.event_f1:.2f}" + (f", ROC AUC {r.auc:.2f}" if r.auc == r.auc else "")
+            f"F1 {r.f1:.2f}, event F1 {r.event_f1:.2f}"
+            + (f", ROC AUC {r.auc:.2f}" if r.auc == r.auc else "")
+            + (" (below 0.5: the signal runs against the codes)" if r.auc < 0.5 else "")
         )
     print(f"results in {Path(args.out).resolve()} (agreement.csv, agreement_frames.csv, agreement.html)")
     return 0

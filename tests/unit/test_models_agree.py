@@ -274,3 +274,35 @@ def test_ratings_from_codes_by_hand(tmp_path):
 def _mapping(folder: Path):
     (folder / "map.yaml").write_text(MAPPING)
     return load_mapping(folder / "map.yaml")
+
+
+def test_a_span_shorter_than_a_frame_marks_its_nearest_frame():
+    from models.code_mapping import span_mask
+
+    t = np.arange(30) / 10.0
+    assert np.flatnonzero(span_mask([1.02], [1.08], t, 0.1)).tolist() == [10]  # middle 1.05 -> frame 1.0
+    assert np.flatnonzero(span_mask([1.05], [1.05], t, 0.1)).tolist() == [10]  # a point event the same
+    assert np.flatnonzero(span_mask([1.0], [1.3], t, 0.1)).tolist() == [10, 11, 12]
+    assert not span_mask([5.0], [5.0], t, 0.1).any()  # after the last frame
+
+
+def test_audio_only_clips_are_scored_on_a_time_grid(tmp_path):
+    run = tmp_path / "run"
+    (run / "clips" / "cry").mkdir(parents=True)
+    pd.DataFrame({"clip_id": ["cry"], "path": ["/data/cry.wav"], "duration_s": [6.0]}).to_csv(
+        run / "qc.csv", index=False
+    )
+    segments = pd.DataFrame({"start_s": [1.0, 4.0], "end_s": [2.0, 5.0], "speaker": ["infant", "infant"]})
+    segments.to_csv(run / "clips" / "cry" / "segments.csv", index=False)
+    write_elan(tmp_path / "cry.eaf", {"infant smiling": [(1, 2)], "infant": [(1, 2), (4.5, 5.5)]})
+    (tmp_path / "map.yaml").write_text(MAPPING)
+    assert (
+        main(["agree", str(tmp_path / "cry.eaf"), "--mapping", str(tmp_path / "map.yaml"), "--out", str(run)])
+        == 0
+    )
+    pooled = pd.read_csv(run / "agreement.csv").query("clip_id == 'all'").set_index("behaviour")
+    voc = pooled.loc["infant_vocalizes"]
+    # 60 frames of 0.1 s: coded 1.0-1.9 and 4.5-5.4 (20), signal 1.0-1.9 and 4.0-4.9 (20), tp 15
+    assert voc.n_frames == 60 and voc.f1 == pytest.approx(15 / 20) and voc.event_f1 == 1.0
+    smiling = pooled.loc["infant_smiling"]
+    assert smiling.signal_unknown_share == 1.0 and smiling.n_frames == 0 and np.isnan(smiling.kappa)
