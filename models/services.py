@@ -79,8 +79,11 @@ def predict(
     return predictions
 
 
-def screen(model_path: Path, features_path: Path, out: Path, *, qc_path=None, manifest_path=None):
-    """predictions.csv and review_queue.csv in `out`. Returns (bundle, predictions, queue)."""
+def screen(
+    model_path: Path, features_path: Path, out: Path, *, qc_path=None, manifest_path=None, review_video=False
+):
+    """predictions.csv, review_queue.csv and the review pages (review/) in `out`.
+    Returns (bundle, predictions, queue)."""
     bundle = load_bundle(model_path)
     qc = read_meta(qc_path)
     meta = read_meta(manifest_path) if manifest_path else qc
@@ -90,7 +93,32 @@ def screen(model_path: Path, features_path: Path, out: Path, *, qc_path=None, ma
     ordered = PREDICTION_COLUMNS + [c for c in predictions.columns if c not in PREDICTION_COLUMNS]
     write_csv(Path(out) / "predictions.csv", predictions[ordered])
     write_csv(Path(out) / "review_queue.csv", queue[["clip_id", "priority", "reasons", "score"]])
+    review_pages(model_path, features_path, out, bundle, predictions, queue, qc, review_video=review_video)
     return bundle, predictions, queue
+
+
+def review_pages(
+    model_path, features_path, out, bundle, predictions, queue, qc, *, review_video=False
+) -> Path:
+    """OUT/review/: index.html and a page per clip (tracks from the clips/ folder beside the
+    features file, when there is one); with `review_video` first an H.264 preview per clip."""
+    from models.bundle import read_sidecar
+    from models.review import write_previews, write_review
+
+    clips_dir = Path(features_path).parent / "clips"
+    clips_dir = clips_dir if clips_dir.is_dir() else None
+    model_file = Path(model_path) / "model.joblib" if Path(model_path).is_dir() else Path(model_path)
+    if review_video:
+        write_previews(Path(out), qc)
+    return write_review(
+        Path(out),
+        bundle=bundle,
+        predictions=predictions,
+        queue=queue,
+        qc=qc,
+        clips_dir=clips_dir,
+        digest=read_sidecar(model_file)["sha256"],
+    )
 
 
 def validation_results(model_path: Path, features_path: Path | None, ratings_path: Path | None, *, meta=None):
@@ -197,7 +225,9 @@ def suggest(
     return table
 
 
-def run_models(out: Path, ratings: Path, *, cfg, hook=None) -> tuple[ModelBundle, dict, dict | None]:
+def run_models(
+    out: Path, ratings: Path, *, cfg, hook=None, review_video: bool = False
+) -> tuple[ModelBundle, dict, dict | None]:
     """After extraction in OUT: train, screen, validate, report (the `run --ratings` chain).
     Returns (bundle, validation results, group comparison) for the caller to summarise."""
     features_path, qc_path = out / "features.csv", out / "qc.csv"
@@ -205,7 +235,7 @@ def run_models(out: Path, ratings: Path, *, cfg, hook=None) -> tuple[ModelBundle
     qc = read_meta(qc_path)
     model_path = out / "model" / "model.joblib"
     train(features_path, ratings, model_path, cfg=cfg, meta=qc, hook=hook)
-    screen(model_path, features_path, out, qc_path=qc_path)
+    screen(model_path, features_path, out, qc_path=qc_path, review_video=review_video)
     bundle, results, groups = validate(
         model_path, out / "validation", features_path=features_path, ratings_path=ratings, meta=qc
     )

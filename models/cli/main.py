@@ -15,7 +15,8 @@ from extract import __version__
 from extract.config import load_config, with_overrides
 from extract.errors import DyadscopeError, MediaError
 from models.cli.extract_commands import add_extract_flags, add_fit_voices_parser, apply_extract_flags
-from models.cli.model_commands import add_model_parsers, model_config, run_models
+from models.cli.model_commands import add_model_parsers, add_review_video_flag, model_config, run_models
+from models.cli.review_commands import add_review_parser
 
 log = logging.getLogger("dyadscope")
 
@@ -135,7 +136,7 @@ def _cmd_run(args) -> int:
     code = _cmd_extract(args)
     if models_cfg is None:
         return code
-    run_models(args.out, args.ratings, cfg=models_cfg)
+    run_models(args.out, args.ratings, cfg=models_cfg, review_video=args.review_video)
     return code
 
 
@@ -227,10 +228,12 @@ def build_parser() -> argparse.ArgumentParser:
                 "--instrument",
                 help="care_index (default) or an instrument YAML file for the ratings (models.instrument)",
             )
+            add_review_video_flag(p)
         p.set_defaults(func=_cmd_extract if name == "extract" else _cmd_run)
 
     add_fit_voices_parser(sub)
     add_model_parsers(sub)
+    add_review_parser(sub)
 
     p = sub.add_parser("merge", help="combine shard outputs in OUT into qc.csv and features.csv")
     p.add_argument("out", type=Path)

@@ -66,10 +66,16 @@ def cmd_predict(args) -> int:
 
 def cmd_screen(args) -> int:
     _, predictions, queue = services.screen(
-        args.model, args.features, args.out, qc_path=args.qc, manifest_path=args.manifest
+        args.model,
+        args.features,
+        args.out,
+        qc_path=args.qc,
+        manifest_path=args.manifest,
+        review_video=args.review_video,
     )
     print(f"{predictions.clip_id.nunique()} clips screened; {len(queue)} flagged for review")
     print(f"results in {Path(args.out).resolve()} (predictions.csv, review_queue.csv)")
+    print(f"review pages: {(Path(args.out) / 'review' / 'index.html').resolve()}")
     return 0
 
 
@@ -133,12 +139,21 @@ def cmd_suggest(args) -> int:
     return 0
 
 
-def run_models(out: Path, ratings: Path, *, cfg) -> int:
+def run_models(out: Path, ratings: Path, *, cfg, review_video: bool = False) -> int:
     """The model part of `dyadscope run --ratings`: the services chain, then its summary."""
-    _, results, groups = services.run_models(out, ratings, cfg=cfg, hook=_hook)
+    _, results, groups = services.run_models(out, ratings, cfg=cfg, hook=_hook, review_video=review_video)
     print_validation(results, groups, out / "validation")
     print(f"models: {out.resolve()} (model/, predictions.csv, review_queue.csv, validation/, report.html)")
+    print(f"review pages: {(out / 'review' / 'index.html').resolve()}")
     return 0
+
+
+def add_review_video_flag(p) -> None:
+    p.add_argument(
+        "--review-video",
+        action="store_true",
+        help="write a small H.264 preview per clip for the review pages (review/media/, 480 px)",
+    )
 
 
 def add_model_parsers(sub) -> None:
@@ -172,6 +187,7 @@ def add_model_parsers(sub) -> None:
     p.add_argument("--qc", type=Path, help="qc.csv: warn/failed clips are flagged")
     p.add_argument("--manifest", type=Path, help="manifest (covariates)")
     p.add_argument("--out", type=Path, required=True, help="output folder")
+    add_review_video_flag(p)
     p.set_defaults(func=cmd_screen)
 
     for name, func, text in (
