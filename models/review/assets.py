@@ -201,9 +201,13 @@ fillForm(loadDecision(CLIP.clip_id));
 // test hooks (#test-seek=S, #test-click=FRACTION, #test-decide=JSON): results into data- attributes
 function runTests(){
   const p = hashParams(), box = document.getElementById('test-results');
-  if ('test-seek' in p){ seek(parseFloat(p['test-seek'])); box.dataset.seekVideoS = video ? video.currentTime : ''; }
+  if ('test-seek' in p){
+    seek(parseFloat(p['test-seek']));
+    box.dataset.seekVideoS = video ? video.currentTime : '';
+    box.dataset.seekCursorS = tracksBox.dataset.cursorS; box.dataset.seekCursorX = tracksBox.dataset.cursorX;
+  }
   if ('test-click' in p){
-    const svg = tracksBox.querySelector('svg'), r = svg.getBoundingClientRect();
+    const svg = tracksBox.querySelector('.track svg'), r = svg.getBoundingClientRect();
     const x = r.left + parseFloat(p['test-click']) * r.width;
     svg.dispatchEvent(new MouseEvent('click', {clientX: x, clientY: r.top + 5, bubbles: true}));
     box.dataset.clickVideoS = video ? video.currentTime : '';

@@ -173,8 +173,10 @@ def clip_record(inputs: Inputs, clip_id: str, *, thumbnails: bool = True) -> dic
     tracks = (
         data.clip_tracks(frames, segments, sync_cfg=cfg.sync, turns_cfg=cfg.audio.turns) if has_dir else []
     )
-    if not has_dir:
-        note = "No clip folder (screen ran on features alone): no tracks, no role check sheet."
+    if clip_dir is None:
+        note = "Screened from features alone (no clips/ beside features.csv): no tracks, no role sheet."
+    elif not has_dir:
+        note = f"No folder clips/{clip_id} beside features.csv: no tracks, no role check sheet."
     elif not tracks:
         note = "The clip folder has no frames.parquet or segments.csv: no tracks."
     else:

@@ -1,0 +1,170 @@
+"""The review pages in a real browser: headless Chromium (Debian `chromium`) loads index.html and
+a clip page of a screened run from the file system with the network disabled; the DOM after the
+scripts ran says whether the video plays, every track has its known points, seeking and clicking
+move the cursor, and a decision round-trips through review_decisions.csv and `review-import`.
+Screenshots of both pages land in the test's temp folder. Skipped when Chromium is absent
+(`apt-get install chromium`)."""
+
+import json
+import re
+from urllib.parse import quote
+
+import pandas as pd
+import pytest
+from browser import CHROMIUM, Elements, dump_dom, screenshot
+from review_fixtures import DURATION_S, SMILE_GAP_S, screened_run
+
+from models.cli import main
+
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs Chromium (apt-get install chromium)")
+EXPECTED_POINTS = {  # from review_fixtures' known frames and segments
+    "vocal-adult": 2,
+    "vocal-infant": 2,
+    "turns": 2,
+    "smile_intensity-adult": 170,
+    "smile_intensity-infant": 200,
+    "affect-adult": 4,
+    "affect-infant": 1,
+    "distance": 200,
+    "touch": 1,
+    "motion_energy-adult": 200,
+    "motion_energy-infant": 200,
+}
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    return screened_run(tmp_path_factory.mktemp("review"))
+
+
+@pytest.fixture(scope="module")
+def profile(tmp_path_factory):
+    return tmp_path_factory.mktemp("chromium-profile")
+
+
+def test_pages_reference_nothing_on_the_network(run):
+    pages = sorted((run["out"] / "review").glob("*.html"))
+    assert len(pages) == 48 + 1
+    remote = re.compile(
+        r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?(?:https?:)?//|@import""", re.I
+    )
+    for page in pages:
+        text = page.read_text()
+        assert not remote.search(text), page
+        assert "<script src" not in text and "<link" not in text, page
+
+
+def test_clip_page_video_tracks_cursor_and_click(run, profile, tmp_path):
+    clip = run["clips"][0]
+    page = run["out"] / "review" / f"{clip}.html"
+    dom = Elements(dump_dom(page, "test-seek=3.5&test-click=0.25", profile=profile))
+    _, video, _ = dom.by_id("video")
+    assert video["src"].endswith("sample_clips/clips/d01_8wk.mp4")
+    assert "data-error" not in video and float(video["data-duration"]) == pytest.approx(DURATION_S, abs=0.1)
+    assert int(video["data-ready"]) >= 1  # metadata loaded: the browser can play the source
+    tracks = {a["data-track"]: int(a["data-points"]) for _, a, _ in dom.find("div", **{"data-track": True})}
+    sync = tracks.pop("sync-motion")
+    assert tracks == EXPECTED_POINTS and sync >= 10
+    _, results, _ = dom.by_id("test-results")
+    assert results["data-done"] == "1"
+    assert float(results["data-seek-video-s"]) == pytest.approx(3.5)
+    assert float(results["data-seek-cursor-s"]) == pytest.approx(3.5)
+    assert float(results["data-seek-cursor-x"]) == pytest.approx(3.5 / DURATION_S * 1000, abs=0.2)  # 175
+    # a click a quarter of the way along a track seeks the video to 5 s and the cursor follows
+    # (clientX is a whole pixel: 1 px of a ~600 px track is ~0.03 s)
+    assert float(results["data-click-video-s"]) == pytest.approx(0.25 * DURATION_S, abs=0.1)
+    assert float(results["data-click-cursor-s"]) == pytest.approx(
+        float(results["data-click-video-s"]), abs=1e-3
+    )
+    cursors = dom.find("line", **{"class": "cursor"})
+    assert len(cursors) == len(EXPECTED_POINTS) + 1
+    assert all(float(a["x1"]) == pytest.approx(250, abs=5) for _, a, _ in cursors)
+    gaps = dom.find("rect", **{"class": "gap"})  # adult smile and affect: 5-8 s hatched
+    spans = {(round(float(a["x"])), round(float(a["width"]))) for _, a, _ in gaps}
+    x0, x1 = (s / DURATION_S * 1000 for s in SMILE_GAP_S)
+    assert spans == {(round(x0), round(x1 - x0))}
+    assert len(dom.find("button", **{"data-start": "2.5"})) == 1  # moments with a play button
+    shot = screenshot(page, tmp_path / f"{clip}.png", profile=profile, fragment="test-seek=3.5")
+    assert shot.stat().st_size > 20_000
+
+
+def test_decision_round_trip_through_csv_and_review_import(run, profile, tmp_path):
+    clip = run["clips"][1]
+    decision = {
+        "decision": "disagree",
+        "roles_wrong": True,
+        "exclude": True,
+        "exclude_reason": 'camera moved, "twice"',
+        "note": "infant out of view",
+        "reviewer": "tb",
+    }
+    page = run["out"] / "review" / f"{clip}.html"
+    dom = Elements(dump_dom(page, "test-decide=" + quote(json.dumps(decision)), profile=profile))
+    csv_text = dom.by_id("test-csv")[2]
+    assert (
+        csv_text.splitlines()[0]
+        == "clip_id,decision,roles_wrong,exclude,exclude_reason,note,reviewer,decided_at"
+    )
+    downloaded = tmp_path / "review_decisions.csv"
+    downloaded.write_text(csv_text)
+    assert main(["review-import", str(downloaded), "--out", str(run["out"])]) == 0
+    saved = pd.read_csv(run["out"] / "review_decisions.csv", dtype=str, keep_default_na=False)
+    row = saved.set_index("clip_id").loc[clip]
+    assert (row.decision, row.roles_wrong, row.exclude) == ("disagree", "1", "1")
+    assert (row.exclude_reason, row.note, row.reviewer) == (
+        'camera moved, "twice"',
+        "infant out of view",
+        "tb",
+    )
+    assert row.decided_at.startswith("20")
+    roles = pd.read_csv(run["out"] / "roles.csv", dtype=str, keep_default_na=False).set_index("clip_id")
+    assert roles.loc[clip, "swap"] == "1"
+    # the index, in the same browser profile, shows the decision saved on the clip page
+    index = run["out"] / "review" / "index.html"
+    dom = Elements(dump_dom(index, profile=profile))
+    row = next(a for _, a, _ in dom.find("tr", **{"data-clip": clip}))
+    assert row["data-status"] == "disagree roles excluded decided"
+    cells = [text for _, a, text in dom.find("td") if a.get("class", "").startswith("status")]
+    assert 'disagree with flag, roles wrong, exclude (camera moved, "twice"), note' in cells
+
+
+def test_index_queue_order_sort_filter_and_thumbnails(run, profile, tmp_path):
+    index = run["out"] / "review" / "index.html"
+    dom = Elements(dump_dom(index, profile=profile))
+    _, table, _ = dom.by_id("queue")
+    assert table["data-order"].split() == list(run["queue"].clip_id)  # priority order
+    assert int(table["data-shown"]) == len(run["queue"])
+    thumbs = [a["src"] for _, a, _ in dom.find("img", **{"class": "thumb"})]
+    assert sorted(thumbs) == sorted(f"thumbs/{c}.jpg" for c in run["clips"])
+    assert all((run["out"] / "review" / t).stat().st_size > 1000 for t in thumbs)
+    predicted = pd.read_csv(run["out"] / "predictions.csv", dtype={"clip_id": str})
+    predicted = predicted[predicted.target == "dyadic_synchrony"].sort_values("predicted", kind="stable")
+    dom = Elements(dump_dom(index, "test-sort=predicted", profile=profile))
+    assert dom.by_id("queue")[1]["data-order"].split() == list(predicted.clip_id)
+    dom = Elements(dump_dom(index, "test-filter=" + run["clips"][0], profile=profile))
+    assert dom.by_id("queue")[1]["data-shown"] == "1"
+    shot = screenshot(index, tmp_path / "index.png", profile=profile, size=(1200, 1400))
+    assert shot.stat().st_size > 20_000
+
+
+def test_screen_review_video_preview_plays(run, profile, tmp_path, capsys):
+    """`screen --review-video` into another folder: H.264 previews of the clips with a source,
+    pages whose first video is the preview, tracks still read from the run's clips/ folder."""
+    from extract.media import probe
+
+    out = tmp_path / "screen"
+    args = ["screen", str(run["out"] / "features.csv"), "--model", str(run["model"])]
+    assert main([*args, "--qc", str(run["out"] / "qc.csv"), "--out", str(out), "--review-video"]) == 0
+    assert f"review pages: {out.resolve() / 'review' / 'index.html'}" in capsys.readouterr().out
+    clip = run["clips"][0]
+    assert sorted(p.stem for p in (out / "review" / "media").glob("*.mp4")) == sorted(run["clips"])
+    info = probe(out / "review" / "media" / f"{clip}.mp4")
+    assert (info.video.codec, info.video.width, info.video.height) == ("h264", 480, 270)
+    assert info.audio is not None and info.audio.codec == "aac"
+    assert info.duration_s == pytest.approx(DURATION_S, abs=0.15)
+    dom = Elements(dump_dom(out / "review" / f"{clip}.html", "test-seek=2", profile=profile))
+    _, video, _ = dom.by_id("video")
+    assert video["src"] == f"media/{clip}.mp4" and "data-error" not in video
+    assert float(video["data-duration"]) == pytest.approx(DURATION_S, abs=0.15)
+    tracks = {a["data-track"]: int(a["data-points"]) for _, a, _ in dom.find("div", **{"data-track": True})}
+    assert tracks["smile_intensity-adult"] == 170
