@@ -20,6 +20,11 @@ video{width:100%;max-height:420px;background:#000}
 .status-decided{color:#070} .status-undecided{color:#a60}
 img.thumb{width:120px} img.sheet{max-width:100%}
 .moments button{margin-right:6px} .qc{columns:3;font-size:12px} .qc div{break-inside:avoid}
+.axis{height:18px;border:none} .ticks{position:relative;flex:1;height:16px;font-size:11px;color:#777}
+.ticks span{position:absolute;transform:translateX(-50%)} .ticks span:first-child{transform:none}
+.legend i{display:inline-block;width:12px;height:10px;margin:0 4px 0 12px;vertical-align:middle}
+.legend i.adult-key{background:#1f77b4;height:2px} .legend i.infant-key{background:#e377c2;height:2px}
+.legend i.gap-key{background:repeating-linear-gradient(45deg,#fff 0 2px,#ccc 2px 4px)}
 .codec{display:none;background:#fee;padding:6px;border:1px solid #e99}
 """
 
@@ -98,7 +103,8 @@ function el(name, attrs, parent){
 }
 function roleClass(id){ return id.includes('adult') ? 'adult' : (id.includes('infant') ? 'infant' : 'dyad'); }
 const LABEL_COLOURS = {positive:'#2ca02c', neutral:'#bbb', negative:'#d62728', unknown:'#eee', speech:'#1f77b4',
-  laugh:'#2ca02c', cry:'#d62728', other:'#9467bd', vocal:'#777', touch:'#8c564b'};
+  laugh:'#2ca02c', cry:'#d62728', other:'#9467bd', vocal:'#777', touch:'#8c564b',
+  'adult→infant':'#6baed6', 'infant→adult':'#f7a8d8'};
 function drawLine(svg, tr){
   const [lo, hi] = tr.range;
   const yOf = v => H - 2 - (Math.max(lo, Math.min(hi, v)) - lo) / (hi - lo) * (H - 4);
@@ -118,11 +124,13 @@ function drawLine(svg, tr){
 }
 function drawSpans(svg, tr){
   for (const [a, b] of tr.gaps || []) el('rect', {class:'gap', x: xOf(a), y: 0, width: Math.max(1, xOf(b) - xOf(a)), height: H}, svg);
-  for (const [a, b, lab] of tr.spans){
-    const r = el('rect', {x: xOf(a), y: 4, width: Math.max(1, xOf(b) - xOf(a)), height: H - 8,
+  const stacked = tr.id === 'turns';  // turns overlap (A-I-A is two turns): alternate half rows
+  tr.spans.forEach(([a, b, lab], i) => {
+    const y = stacked ? 3 + (i % 2) * (H - 6) / 2 : 4, h = stacked ? (H - 6) / 2 - 1 : H - 8;
+    const r = el('rect', {x: xOf(a), y: y, width: Math.max(1, xOf(b) - xOf(a)), height: h,
       fill: LABEL_COLOURS[lab] || '#777'}, svg);
     el('title', {}, r).textContent = lab + ' ' + a.toFixed(2) + '-' + b.toFixed(2) + ' s';
-  }
+  });
 }
 function seek(t){
   if (video) video.currentTime = t;
@@ -154,7 +162,37 @@ function drawTracks(){
     });
     tracksBox.appendChild(row);
   }
+  drawAxis();
+  drawLegend();
   moveCursor(video ? video.currentTime || 0 : 0);
+}
+function drawAxis(){
+  const row = document.createElement('div'), ticks = document.createElement('div');
+  row.className = 'track axis'; ticks.className = 'ticks';
+  row.innerHTML = '<div class="label muted">time (s)</div>';
+  const step = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600].find(s => duration() / s <= 12) || 1200;
+  for (let t = 0; t <= duration() + 1e-9; t += step){
+    const tick = document.createElement('span');
+    tick.style.left = (t / duration() * 100) + '%'; tick.textContent = t;
+    ticks.appendChild(tick);
+  }
+  row.appendChild(ticks); tracksBox.appendChild(row);
+}
+function drawLegend(){
+  const seen = new Set();
+  for (const tr of CLIP.tracks) for (const s of tr.spans || []) seen.add(s[2]);
+  const box = document.createElement('p');
+  box.className = 'legend muted';
+  for (const lab of seen){
+    const item = document.createElement('span');
+    item.innerHTML = '<i style="background:' + (LABEL_COLOURS[lab] || '#777') + '"></i>';
+    item.appendChild(document.createTextNode(lab.replace('→', ' → ')));
+    box.appendChild(item);
+  }
+  const line = document.createElement('span');
+  line.innerHTML = '<i class="adult-key"></i>adult <i class="infant-key"></i>infant <i class="gap-key"></i>no data';
+  box.appendChild(line);
+  tracksBox.appendChild(box);
 }
 if (video){
   video.addEventListener('timeupdate', () => moveCursor(video.currentTime));

@@ -168,3 +168,26 @@ def test_screen_review_video_preview_plays(run, profile, tmp_path, capsys):
     assert float(video["data-duration"]) == pytest.approx(DURATION_S, abs=0.15)
     tracks = {a["data-track"]: int(a["data-points"]) for _, a, _ in dom.find("div", **{"data-track": True})}
     assert tracks["smile_intensity-adult"] == 170
+
+
+def test_unplayable_video_says_what_to_do(run, profile, tmp_path):
+    """A source the browser cannot play (MPEG-4 Part 2 in AVI): the page says so and names
+    --review-video; the tracks still work."""
+    from media_fixtures import write_video
+
+    avi = tmp_path / "clip.avi"
+    write_video(avi, n_frames=50, codec="mpeg4")
+    qc = pd.read_csv(run["out"] / "qc.csv", dtype=str, keep_default_na=False)
+    clip = run["clips"][0]
+    qc.loc[qc.clip_id == clip, "path"] = str(avi)
+    qc.to_csv(tmp_path / "qc.csv", index=False)
+    out = tmp_path / "screen"
+    args = ["screen", str(run["out"] / "features.csv"), "--model", str(run["model"]), "--qc"]
+    assert main([*args, str(tmp_path / "qc.csv"), "--out", str(out)]) == 0
+    dom = Elements(dump_dom(out / "review" / f"{clip}.html", "test-seek=1", profile=profile))
+    _, video, _ = dom.by_id("video")
+    assert video["src"].endswith("clip.avi") and video["data-error"] == "4"  # MEDIA_ERR_SRC_NOT_SUPPORTED
+    _, codec, text = dom.by_id("codec")
+    assert "display: block" in codec.get("style", "") and text.startswith("This browser cannot play")
+    assert any(t.startswith("--review-video") for _, _, t in dom.find("code"))
+    assert float(dom.by_id("test-results")[1]["data-seek-cursor-s"]) == 1.0
