@@ -130,6 +130,8 @@ def _cmd_run(args) -> int:
     from models.services import check_model_inputs
 
     models_cfg = None
+    if args.review_video and args.ratings is None:
+        raise DyadscopeError("--review-video needs --ratings: the review pages are written by screening")
     if args.ratings is not None and not args.shard:
         models_cfg = model_config(args)
         check_model_inputs(args.ratings, models_cfg)

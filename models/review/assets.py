@@ -68,11 +68,14 @@ function decisionsCsv(){
   }
   return lines.join('\n') + '\n';
 }
+function decisionsUrl(){ return URL.createObjectURL(new Blob([decisionsCsv()], {type: 'text/csv'})); }
 function wireDownload(a){
-  a.addEventListener('click', () => {
-    const blob = new Blob([decisionsCsv()], {type: 'text/csv'});
-    a.href = URL.createObjectURL(blob);
-    a.download = 'review_decisions.csv';
+  a.addEventListener('click', () => { a.href = decisionsUrl(); a.download = 'review_decisions.csv'; });
+}
+function showDownload(){  // test hook: the bytes the download link gives, into #test-csv
+  fetch(decisionsUrl()).then(r => r.text()).then(text => {
+    const box = document.getElementById('test-csv');
+    box.textContent = text; box.dataset.done = '1';
   });
 }
 function hashParams(){
@@ -197,13 +200,14 @@ function drawLegend(){
 if (video){
   video.addEventListener('timeupdate', () => moveCursor(video.currentTime));
   video.addEventListener('seeked', () => moveCursor(video.currentTime));
+  const cannotPlay = code => { video.dataset.error = code; document.getElementById('codec').style.display = 'block'; };
   video.addEventListener('loadedmetadata', () => {
     video.dataset.duration = video.duration; video.dataset.ready = video.readyState; drawTracks();
+    video.dataset.width = video.videoWidth;
+    // a container the browser opens but whose video codec it lacks (e.g. HEVC): sound, no picture
+    if (!video.videoWidth) cannotPlay('no-picture');
   });
-  video.addEventListener('error', () => {
-    video.dataset.error = video.error ? video.error.code : 'unknown';
-    document.getElementById('codec').style.display = 'block';
-  }, true);
+  video.addEventListener('error', () => cannotPlay(video.error ? video.error.code : 'unknown'), true);
   const choose = document.getElementById('video-choice');
   if (choose) choose.addEventListener('change', () => { const t = video.currentTime; video.src = choose.value; video.currentTime = t; });
 }
@@ -251,7 +255,7 @@ function runTests(){
     box.dataset.clickVideoS = video ? video.currentTime : '';
     box.dataset.clickCursorS = tracksBox.dataset.cursorS;
   }
-  if ('test-decide' in p){ store(JSON.parse(p['test-decide'])); document.getElementById('test-csv').textContent = decisionsCsv(); }
+  if ('test-decide' in p){ store(JSON.parse(p['test-decide'])); showDownload(); }
   box.dataset.done = '1';
 }
 if (Object.keys(hashParams()).some(k => k.startsWith('test-'))){
@@ -318,6 +322,6 @@ table.dataset.order = Array.from(body.rows).map(r => r.dataset.clip).join(' ');
     th.click(); if (dir === 'desc') th.click();
   }
   if ('test-filter' in p){ document.getElementById('filter').value = p['test-filter']; applyFilter(); }
-  if ('test-csv' in p) document.getElementById('test-csv').textContent = decisionsCsv();
+  if ('test-csv' in p) showDownload();
 })();
 """

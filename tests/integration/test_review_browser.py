@@ -100,7 +100,8 @@ def test_decision_round_trip_through_csv_and_review_import(run, profile, tmp_pat
     }
     page = run["out"] / "review" / f"{clip}.html"
     dom = Elements(dump_dom(page, "test-decide=" + quote(json.dumps(decision)), profile=profile))
-    csv_text = dom.by_id("test-csv")[2]
+    _, box, csv_text = dom.by_id("test-csv")  # what the download link's Blob holds
+    assert box.get("data-done") == "1"
     assert (
         csv_text.splitlines()[0]
         == "clip_id,decision,roles_wrong,exclude,exclude_reason,note,reviewer,decided_at"
@@ -121,7 +122,8 @@ def test_decision_round_trip_through_csv_and_review_import(run, profile, tmp_pat
     assert roles.loc[clip, "swap"] == "1"
     # the index, in the same browser profile, shows the decision saved on the clip page
     index = run["out"] / "review" / "index.html"
-    dom = Elements(dump_dom(index, profile=profile))
+    dom = Elements(dump_dom(index, "test-csv", profile=profile))
+    assert dom.by_id("test-csv")[2] == csv_text.strip()  # the index exports the same decisions
     row = next(a for _, a, _ in dom.find("tr", **{"data-clip": clip}))
     assert row["data-status"] == "disagree roles excluded decided"
     cells = [text for _, a, text in dom.find("td") if a.get("class", "").startswith("status")]
@@ -191,3 +193,35 @@ def test_unplayable_video_says_what_to_do(run, profile, tmp_path):
     assert "display: block" in codec.get("style", "") and text.startswith("This browser cannot play")
     assert any(t.startswith("--review-video") for _, _, t in dom.find("code"))
     assert float(dom.by_id("test-results")[1]["data-seek-cursor-s"]) == 1.0
+
+
+@pytest.mark.media
+def test_hevc_source_gets_the_message_and_its_preview_plays(run, profile, tmp_path):
+    """The HEVC .mov of the real media: Chromium opens it but shows no picture (video width 0,
+    sound only), so the page says what to do; with --review-video the H.264 preview plays."""
+    from media_fixtures import real_media_dir
+
+    folder, reason = real_media_dir()
+    if folder is None:
+        pytest.skip(reason)
+    hevc = next(iter(sorted((folder / "video").glob("*.mov"))), None)
+    if hevc is None:
+        pytest.skip(f"no .mov in {folder / 'video'}")
+    qc = pd.read_csv(run["out"] / "qc.csv", dtype=str, keep_default_na=False)
+    clip = run["clips"][0]
+    qc = qc[qc.clip_id.isin(run["clips"])].copy()
+    qc.loc[qc.clip_id == clip, "path"] = str(hevc)
+    qc.loc[qc.clip_id == clip, "duration_s"] = ""
+    qc.to_csv(tmp_path / "qc.csv", index=False)
+    args = ["screen", str(run["out"] / "features.csv"), "--model", str(run["model"]), "--qc"]
+    for name, extra in (("plain", []), ("preview", ["--review-video"])):
+        out = tmp_path / name
+        assert main([*args, str(tmp_path / "qc.csv"), "--out", str(out), *extra]) == 0
+        dom = Elements(dump_dom(out / "review" / f"{clip}.html", profile=profile))
+        _, video, _ = dom.by_id("video")
+        if name == "plain":
+            assert video["src"].endswith(hevc.name) and video["data-error"] == "no-picture"
+            assert "display: block" in dom.by_id("codec")[1].get("style", "")
+        else:
+            assert video["src"] == f"media/{clip}.mp4" and "data-error" not in video
+            assert int(video["data-width"]) == 480 and float(video["data-duration"]) > 5

@@ -181,3 +181,9 @@ def test_pages_without_clip_folders_say_so(tmp_path):
     assert "Screened from features alone" in page and payload["clip"]["priority"] == 1
     assert payload["clip"]["reasons"] == queue.reasons[0].split("; ")
     assert len(list((tmp_path / "review").glob("*.html"))) == 24 + 1
+
+
+def test_run_review_video_needs_ratings(tmp_path, capsys):
+    assert main(["run", str(tmp_path / "clip.mp4"), "--out", str(tmp_path / "out"), "--review-video"]) == 2
+    assert "--review-video needs --ratings" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
