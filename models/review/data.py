@@ -5,6 +5,7 @@ time course are recomputed here from them with the extraction's own functions.""
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 from pathlib import Path
@@ -16,6 +17,7 @@ from extract.audio.turns import conversational_turns
 from extract.config import SyncConfig, TurnsConfig
 from extract.features.synchrony import resample_regular, windowed_sync
 
+log = logging.getLogger(__name__)
 MAX_POINTS = 2000  # per line track; longer clips are thinned evenly
 ROLES = ("adult", "infant")
 # (frame column suffix, label, unit, y range) of the line tracks drawn per role
@@ -213,13 +215,17 @@ def clip_tracks(
 
 def read_moments(clip_dir: Path, page_dir: Path) -> list[dict]:
     """clips/<clip_id>/moments.csv as dicts (thumbnail as a link relative to the page); [] when
-    the file is absent."""
+    the file is absent or unreadable (logged: the moments are another stage's output)."""
     path = clip_dir / "moments.csv"
     if not path.is_file():
         return []
-    table = pd.read_csv(
-        path, dtype={"thumbnail": str, "kind": str, "description": str}, keep_default_na=False
-    )
+    try:
+        table = pd.read_csv(
+            path, dtype={"thumbnail": str, "kind": str, "description": str}, keep_default_na=False
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
+        log.warning("%s: moments not shown (%s)", path, exc)
+        return []
     out = []
     for row in table.to_dict("records"):
         thumb = str(row.get("thumbnail") or "")

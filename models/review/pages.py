@@ -160,8 +160,8 @@ def _thumbnail(source: Path | None, clip_id: str, t_s: float, page_dir: Path) ->
     return data.relative_link(target, page_dir)
 
 
-def clip_record(inputs: Inputs, clip_id: str, *, thumbnails: bool = True) -> dict:
-    """Everything one clip page shows, JSON-able."""
+def clip_record(inputs: Inputs, clip_id: str, *, cfg=None, thumbnails: bool = True) -> dict:
+    """Everything one clip page shows, JSON-able. `cfg`: the extraction's config (sync, turns)."""
     page_dir = inputs.out / REVIEW_DIR
     instrument = bundle_instrument(inputs.bundle.config)
     qc_row = inputs.qc.loc[clip_id].to_dict() if inputs.qc is not None and clip_id in inputs.qc.index else {}
@@ -169,7 +169,7 @@ def clip_record(inputs: Inputs, clip_id: str, *, thumbnails: bool = True) -> dic
     has_dir = clip_dir is not None and clip_dir.is_dir()
     frames = data.read_frames(clip_dir) if has_dir else None
     segments = data.read_segments(clip_dir) if has_dir else None
-    cfg = _extraction_config(inputs)
+    cfg = cfg or extraction_config(inputs.clips_dir)
     tracks = (
         data.clip_tracks(frames, segments, sync_cfg=cfg.sync, turns_cfg=cfg.audio.turns) if has_dir else []
     )
@@ -204,8 +204,9 @@ def clip_record(inputs: Inputs, clip_id: str, *, thumbnails: bool = True) -> dic
     }
 
 
-def _extraction_config(inputs: Inputs):
-    path = inputs.clips_dir.parent / "config.yaml" if inputs.clips_dir is not None else None
+def extraction_config(clips_dir: Path | None):
+    """The run's config.yaml beside clips/ (the sync and turn settings the features used)."""
+    path = clips_dir.parent / "config.yaml" if clips_dir is not None else None
     if path is not None and path.is_file():
         try:
             return load_config(path)
@@ -272,11 +273,12 @@ def write_pages(inputs: Inputs, *, digest: str = "", thumbnails: bool = True) ->
         "flag": instrument.flags[review_target].describe(),
         "instrument": instrument.name,
     }
+    cfg = extraction_config(inputs.clips_dir)
     env = _env()
     clip_template, index_template = env.from_string(CLIP_PAGE), env.from_string(INDEX_PAGE)
     rows = []
     for k, clip_id in enumerate(clips):
-        record = clip_record(inputs, clip_id, thumbnails=thumbnails)
+        record = clip_record(inputs, clip_id, cfg=cfg, thumbnails=thumbnails)
         rows.append(_index_row(record, review_target))
         neighbours = {
             "previous": f"{data.quote_name(clips[k - 1])}.html" if k > 0 else "",

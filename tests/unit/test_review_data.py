@@ -187,3 +187,9 @@ def test_run_review_video_needs_ratings(tmp_path, capsys):
     assert main(["run", str(tmp_path / "clip.mp4"), "--out", str(tmp_path / "out"), "--review-video"]) == 2
     assert "--review-video needs --ratings" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_unreadable_moments_are_left_out(tmp_path, caplog):
+    (tmp_path / "moments.csv").write_text('rank,kind,start_s\n1,"unterminated,2.5\n')
+    assert data.read_moments(tmp_path, tmp_path / "review") == []
+    assert "moments.csv: moments not shown" in caplog.text
