@@ -185,6 +185,8 @@ def clip_record(inputs: Inputs, clip_id: str, *, cfg=None, thumbnails: bool = Tr
     duration = _duration(qc_row, frames, segments)
     queued = inputs.queue[inputs.queue.clip_id == clip_id]
     sheet = clip_dir / "roles.png" if has_dir else None
+    overlay = clip_dir / "overlay.mp4" if has_dir else None
+    still = source if source is not None and source.is_file() else overlay  # the thumbnail's video
     return {
         "clip_id": clip_id,
         "duration_s": duration,
@@ -200,7 +202,7 @@ def clip_record(inputs: Inputs, clip_id: str, *, cfg=None, thumbnails: bool = Tr
         "qc": _qc_figures(qc_row),
         "roles_sheet": data.relative_link(sheet, page_dir) if sheet is not None and sheet.is_file() else "",
         "moments": data.read_moments(clip_dir, page_dir) if has_dir else [],
-        "thumbnail": _thumbnail(source, clip_id, duration / 2, page_dir) if thumbnails else "",
+        "thumbnail": _thumbnail(still, clip_id, duration / 2, page_dir) if thumbnails else "",
     }
 
 
