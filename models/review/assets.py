@@ -240,7 +240,7 @@ form.addEventListener('change', () => store(readForm()));
 form.addEventListener('submit', ev => { ev.preventDefault(); store(readForm()); });
 fillForm(loadDecision(CLIP.clip_id));
 
-// test hooks (#test-seek=S, #test-click=FRACTION, #test-decide=JSON): results into data- attributes
+// test hooks (#test-seek=S, #test-click=FRACTION, #test-moment=K, #test-decide=JSON): results into data- attributes
 function runTests(){
   const p = hashParams(), box = document.getElementById('test-results');
   if ('test-seek' in p){
@@ -254,6 +254,10 @@ function runTests(){
     svg.dispatchEvent(new MouseEvent('click', {clientX: x, clientY: r.top + 5, bubbles: true}));
     box.dataset.clickVideoS = video ? video.currentTime : '';
     box.dataset.clickCursorS = tracksBox.dataset.cursorS;
+  }
+  if ('test-moment' in p){
+    document.querySelectorAll('.moments button')[parseInt(p['test-moment'])].click();
+    box.dataset.momentVideoS = video ? video.currentTime : ''; box.dataset.momentCursorS = tracksBox.dataset.cursorS;
   }
   if ('test-decide' in p){ store(JSON.parse(p['test-decide'])); showDownload(); }
   box.dataset.done = '1';

@@ -57,7 +57,7 @@ def test_pages_reference_nothing_on_the_network(run):
 def test_clip_page_video_tracks_cursor_and_click(run, profile, tmp_path):
     clip = run["clips"][0]
     page = run["out"] / "review" / f"{clip}.html"
-    dom = Elements(dump_dom(page, "test-seek=3.5&test-click=0.25", profile=profile))
+    dom = Elements(dump_dom(page, "test-seek=3.5&test-click=0.25&test-moment=0", profile=profile))
     _, video, _ = dom.by_id("video")
     assert video["src"].endswith("sample_clips/clips/d01_8wk.mp4")
     assert "data-error" not in video and float(video["data-duration"]) == pytest.approx(DURATION_S, abs=0.1)
@@ -78,12 +78,15 @@ def test_clip_page_video_tracks_cursor_and_click(run, profile, tmp_path):
     )
     cursors = dom.find("line", **{"class": "cursor"})
     assert len(cursors) == len(EXPECTED_POINTS) + 1
-    assert all(float(a["x1"]) == pytest.approx(250, abs=5) for _, a, _ in cursors)
+    # every track's cursor sits where the last action (the moment's play button, 2.5 s) put it
+    assert all(float(a["x1"]) == pytest.approx(2.5 / DURATION_S * 1000, abs=0.5) for _, a, _ in cursors)
     gaps = dom.find("rect", **{"class": "gap"})  # adult smile and affect: 5-8 s hatched
     spans = {(round(float(a["x"])), round(float(a["width"]))) for _, a, _ in gaps}
     x0, x1 = (s / DURATION_S * 1000 for s in SMILE_GAP_S)
     assert spans == {(round(x0), round(x1 - x0))}
     assert len(dom.find("button", **{"data-start": "2.5"})) == 1  # moments with a play button
+    assert float(results["data-moment-video-s"]) == pytest.approx(2.5)  # that seeks to start_s
+    assert float(results["data-moment-cursor-s"]) == pytest.approx(2.5)
     shot = screenshot(page, tmp_path / f"{clip}.png", profile=profile, fragment="test-seek=3.5")
     assert shot.stat().st_size > 20_000
 
