@@ -34,7 +34,8 @@ from extract.intervals import dilate, runs
 KINDS = ("contingent_response", "shared_positive_affect", "mutual_facing")
 MOMENT_COLUMNS = ["rank", "kind", "start_s", "end_s", "score", "description", "thumbnail"]
 ADULT, INFANT = "the parent", "the infant"
-INFANT_VERB = {"speech": "babbled", "other": "vocalized", "laugh": "laughed", "cry": "cried", "": "vocalized"}
+# vocal_type words: infant babble and coos are typed `other` (extract/audio/vocal_type.py)
+INFANT_VERB = {"speech": "spoke", "other": "babbled", "laugh": "laughed", "cry": "cried", "": "vocalized"}
 ADULT_VERB = {"laugh": "laughed", "": "answered"}
 
 
@@ -186,7 +187,8 @@ def shared_positive(frames: pd.DataFrame, cfg: Config) -> list[Moment]:
     out = []
     for a, b in _bridged_runs(shared, t, gap_s=cfg.moments.min_s, min_s=cfg.moments.min_s):
         start, end = float(t[a]), _run_end(t, b)
-        near = (t >= start - cfg.affect.shared_window_s) & (t < end)
+        w = cfg.affect.shared_window_s
+        near = (t >= start - w - 1e-9) & (t < end + w)  # where each role's positive frames lie
         first = {r: t[np.flatnonzero(pos[r] & near)[0]] for r in pos}
         leader, follower = ("adult", "infant") if first["adult"] <= first["infant"] else ("infant", "adult")
         lag = first[follower] - first[leader]

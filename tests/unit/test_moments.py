@@ -43,7 +43,7 @@ def _cfg(**moments):
 def test_contingent_response_times_score_and_description():
     seg = _segments(
         [
-            (1.0, 2.0, "infant", "speech"),
+            (1.0, 2.0, "infant", "other"),  # babble
             (2.5, 4.0, "adult", "speech"),  # answers 0.5 s after the offset
             (8.0, 9.0, "infant", "other"),
             (11.5, 12.0, "adult", "speech"),  # 2.5 s later: outside the 2 s window
@@ -125,7 +125,7 @@ def test_count_comes_from_the_config():
 def test_moments_csv_round_trip_and_elan_tier(tmp_path):
     import pympi
 
-    seg = _segments([(1.0, 2.0, "infant", "speech"), (2.5, 4.0, "adult", "speech")])
+    seg = _segments([(1.0, 2.0, "infant", "other"), (2.5, 4.0, "adult", "speech")])
     m = find_moments(_frames(adult_pos=[(8.0, 11.0)], infant_pos=[(8.5, 11.0)]), seg, _cfg())
     table, notes = write_moments(tmp_path, m, video=None, thumbnail_px=320)
     assert notes == []
@@ -138,3 +138,34 @@ def test_moments_csv_round_trip_and_elan_tier(tmp_path):
     spans = pympi.Elan.Eaf(str(eaf)).get_annotation_data_for_tier("moments")
     assert [(a, b) for a, b, *_ in spans] == [(1000, 4000), (8500, 11000)]
     assert spans[0][2].startswith("1 contingent_response: the infant babbled at 1.0 s")
+
+
+def test_audio_only_clips_get_their_vocal_responses_and_no_thumbnail(tmp_path):
+    seg = _segments([(0.5, 1.5, "infant", "laugh"), (1.8, 3.0, "adult", "laugh")])
+    m = find_moments(None, seg, _cfg())
+    assert list(m.kind) == ["contingent_response"]
+    assert (m.iloc[0].start_s, m.iloc[0].end_s) == (0.5, 3.0)
+    assert m.iloc[0].description == "the infant laughed at 0.5 s and the parent laughed 0.3 s later"
+    table, _ = write_moments(tmp_path, m, video=None, thumbnail_px=320)
+    assert list(table.thumbnail) == [""] and not (tmp_path / "moments").exists()
+
+
+def test_a_missing_or_incomplete_moments_file_names_the_file(tmp_path):
+    from extract.moments import MomentsFileError
+
+    with pytest.raises(MomentsFileError, match="no moments file"):
+        read_moments(tmp_path)
+    (tmp_path / "moments.csv").write_text("rank,kind\n1,mutual_facing\n")
+    with pytest.raises(MomentsFileError, match=r"moments.csv: missing columns \['start_s'"):
+        read_moments(tmp_path)
+
+
+def test_a_short_shared_run_whose_adult_smile_comes_after_it():
+    # the infant smiles 3.0-3.6 s; the adult from 4.0 s: within affect.shared_window_s (1 s) of it
+    f = _frames(infant_pos=[(3.0, 3.6)], adult_pos=[(4.0, 5.0)])
+    m = find_moments(f, None, _cfg(max_iou=1.0, count=10)).set_index("kind")
+    shared = m.loc["shared_positive_affect"]
+    assert (shared.start_s, shared.end_s) == (3.0, 3.6)
+    assert "the infant first, the parent joined 1.0 s later" in shared.description
+    bid = m.loc["contingent_response"]  # the infant's smile answered by the adult's 1.0 s later
+    assert (bid.start_s, bid.end_s, bid.score) == (3.0, 5.0, pytest.approx(1.0 * 0.75 * 2.0))
