@@ -1,6 +1,7 @@
 """One clip through every stage: probe, video signals (frames.parquet), audio (segments.csv,
-optional ELAN/RTTM), clip features from the in-memory frame table and segments, features.json
-with provenance; returns the clip's QC row. Batch runs call this once per clip in a worker.
+optional ELAN/RTTM), positive moments (moments.csv, stills), clip features from the in-memory
+frame table and segments, features.json with provenance; returns the clip's QC row. Batch runs
+call this once per clip in a worker.
 """
 
 from __future__ import annotations
