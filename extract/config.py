@@ -324,7 +324,7 @@ class MomentsConfig(_Section):
     window_s: float = Field(2.0, gt=0)
     min_s: float = Field(0.5, ge=0)
     max_s: float = Field(8.0, gt=0)
-    max_iou: float = Field(0.3, ge=0, le=1)
+    max_overlap: float = Field(0.0, ge=0, le=1)
     weight_contingent_response: float = Field(1.0, ge=0)
     weight_shared_positive_affect: float = Field(0.8, ge=0)
     weight_mutual_facing: float = Field(0.5, ge=0)

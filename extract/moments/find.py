@@ -17,8 +17,9 @@ Kinds (frames: the frames.parquet table with the affect columns; segments: segme
 
 Score = moments.weight_<kind> x strength x duration (s), with moments longer than moments.max_s
 cut to that length from their start. Ranking: candidates by score (ties: earlier first); a candidate
-whose intersection over union with a kept moment exceeds moments.max_iou is dropped (non-maximum
-suppression); the first moments.count kept are ranked 1, 2, ...
+sharing more than moments.max_overlap of the shorter one's time with a kept moment is dropped
+(non-maximum suppression; the default 0 keeps moments disjoint, so each excerpt shows something
+new and the ELAN tier has no overlaps); the first moments.count kept are ranked 1, 2, ...
 """
 
 from __future__ import annotations
@@ -244,21 +245,22 @@ def score(m: Moment, cfg: Config) -> float:
     return getattr(cfg.moments, f"weight_{m.kind}") * m.strength * m.duration_s
 
 
-def iou(a: Moment, b: Moment) -> float:
+def overlap_share(a: Moment, b: Moment) -> float:
+    """Time a and b share, as a share of the shorter one (0..1)."""
     inter = max(0.0, min(a.end_s, b.end_s) - max(a.start_s, b.start_s))
-    union = max(a.end_s, b.end_s) - min(a.start_s, b.start_s)
-    return inter / union if union > 0 else 0.0
+    shorter = min(a.duration_s, b.duration_s)
+    return inter / shorter if shorter > 0 else 0.0
 
 
-def suppress(moments: list[Moment], scores: list[float], *, max_iou: float, count: int) -> list[int]:
+def suppress(moments: list[Moment], scores: list[float], *, max_overlap: float, count: int) -> list[int]:
     """Indices of the kept moments, best first: greedy non-maximum suppression by score (ties:
-    earlier start first), dropping any moment whose IoU with a kept one exceeds max_iou."""
+    earlier start first), dropping any moment whose overlap_share with a kept one exceeds max_overlap."""
     order = sorted(range(len(moments)), key=lambda k: (-scores[k], moments[k].start_s, moments[k].kind))
     kept: list[int] = []
     for k in order:
         if len(kept) >= count:
             break
-        if all(iou(moments[k], moments[j]) <= max_iou + 1e-12 for j in kept):
+        if all(overlap_share(moments[k], moments[j]) <= max_overlap + 1e-9 for j in kept):
             kept.append(k)
     return kept
 
@@ -268,7 +270,7 @@ def find_moments(frames: pd.DataFrame | None, segments: pd.DataFrame | None, cfg
     moments.count rows at most, rank 1 = best."""
     found = candidates(frames, segments, cfg)
     scores = [score(m, cfg) for m in found]
-    kept = suppress(found, scores, max_iou=cfg.moments.max_iou, count=cfg.moments.count)
+    kept = suppress(found, scores, max_overlap=cfg.moments.max_overlap, count=cfg.moments.count)
     rows = [
         {
             "rank": r,

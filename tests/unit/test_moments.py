@@ -9,7 +9,7 @@ from extract.audio.labels import write_eaf
 from extract.config import config_from_dict
 from extract.moments import MOMENT_COLUMNS, find_moments, read_moments, write_moments
 from extract.moments.clip import eaf_spans
-from extract.moments.find import Moment, iou, suppress
+from extract.moments.find import Moment, overlap_share, suppress
 
 FPS = 10.0
 T = np.round(np.arange(0, 20, 1 / FPS), 3)
@@ -76,7 +76,7 @@ def test_shared_positive_affect_and_mutual_facing_kinds():
 
 def test_affect_bid_answered_by_an_adult_smile():
     f = _frames(adult_pos=[(5.0, 7.0)], infant_pos=[(4.0, 7.0)])
-    cands = find_moments(f, None, _cfg(max_iou=1.0, count=10))
+    cands = find_moments(f, None, _cfg(max_overlap=1.0, count=10))
     bid = cands[cands.kind == "contingent_response"].iloc[0]
     assert (bid.start_s, bid.end_s) == (4.0, 7.0)
     assert bid.description == "the infant smiled at 4.0 s and the parent smiled back 1.0 s later"
@@ -95,17 +95,21 @@ def test_long_moments_are_cut_to_max_s_and_ranked_by_score():
 def test_nms_drops_overlapping_moments_and_keeps_disjoint_ones():
     ms = [
         Moment("contingent_response", 0.0, 4.0, 1.0, "", 1.0),  # score 4
-        Moment("shared_positive_affect", 1.0, 4.0, 1.0, "", 2.0),  # IoU 0.75 with the first: dropped
-        Moment("mutual_facing", 3.0, 7.0, 1.0, "", 5.0),  # IoU 1/7 with the first: kept
-        Moment("mutual_facing", 10.0, 12.0, 1.0, "", 11.0),
+        Moment("shared_positive_affect", 1.0, 3.0, 1.0, "", 2.0),  # inside the first: overlap 1
+        Moment("mutual_facing", 3.0, 7.0, 1.0, "", 5.0),  # 1 s of 4 s shared with the first: 0.25
+        Moment("mutual_facing", 10.0, 12.0, 1.0, "", 11.0),  # disjoint
     ]
-    assert iou(ms[0], ms[1]) == pytest.approx(0.75)
-    assert iou(ms[0], ms[2]) == pytest.approx(1 / 7)
+    assert overlap_share(ms[0], ms[1]) == pytest.approx(1.0)
+    assert overlap_share(ms[0], ms[2]) == pytest.approx(0.25)
+    assert overlap_share(ms[1], ms[2]) == 0.0
     scores = [4.0, 3.0, 2.0, 1.0]
-    assert suppress(ms, scores, max_iou=0.3, count=5) == [0, 2, 3]
-    assert suppress(ms, scores, max_iou=0.1, count=5) == [0, 3]
-    assert suppress(ms, scores, max_iou=0.3, count=2) == [0, 2]
-    assert suppress(ms, [1.0, 1.0, 1.0, 1.0], max_iou=1.0, count=5) == [0, 1, 2, 3]  # ties: earlier first
+    assert suppress(ms, scores, max_overlap=0.0, count=5) == [0, 3]  # the default: disjoint moments only
+    assert suppress(ms, scores, max_overlap=0.3, count=5) == [0, 2, 3]
+    assert suppress(ms, scores, max_overlap=0.3, count=2) == [0, 2]
+    assert suppress(ms, [1.0, 1.0, 1.0, 1.0], max_overlap=1.0, count=5) == [0, 1, 2, 3]  # ties: earlier first
+    # a worse moment that only touches a kept one (end == start) is kept at max_overlap 0
+    touching = [ms[0], Moment("mutual_facing", 4.0, 6.0, 1.0, "", 5.0)]
+    assert suppress(touching, [2.0, 1.0], max_overlap=0.0, count=5) == [0, 1]
 
 
 def test_count_comes_from_the_config():
@@ -163,7 +167,7 @@ def test_a_missing_or_incomplete_moments_file_names_the_file(tmp_path):
 def test_a_short_shared_run_whose_adult_smile_comes_after_it():
     # the infant smiles 3.0-3.6 s; the adult from 4.0 s: within affect.shared_window_s (1 s) of it
     f = _frames(infant_pos=[(3.0, 3.6)], adult_pos=[(4.0, 5.0)])
-    m = find_moments(f, None, _cfg(max_iou=1.0, count=10)).set_index("kind")
+    m = find_moments(f, None, _cfg(max_overlap=1.0, count=10)).set_index("kind")
     shared = m.loc["shared_positive_affect"]
     assert (shared.start_s, shared.end_s) == (3.0, 3.6)
     assert "the infant first, the parent joined 1.0 s later" in shared.description
