@@ -319,6 +319,18 @@ class AffectConfig(_Section):
     response_window_s: float = Field(10.0, gt=0)
 
 
+class MomentsConfig(_Section):
+    count: int = Field(5, ge=0, le=100)
+    window_s: float = Field(2.0, gt=0)
+    min_s: float = Field(0.5, ge=0)
+    max_s: float = Field(8.0, gt=0)
+    max_overlap: float = Field(0.0, ge=0, le=1)
+    weight_contingent_response: float = Field(1.0, ge=0)
+    weight_shared_positive_affect: float = Field(0.8, ge=0)
+    weight_mutual_facing: float = Field(0.5, ge=0)
+    thumbnail_px: int = Field(320, ge=0, le=1920)
+
+
 class Config(_Section):
     video: VideoConfig = VideoConfig()
     faces: FacesConfig = FacesConfig()
@@ -334,6 +346,7 @@ class Config(_Section):
     sync: SyncConfig = SyncConfig()
     episodes: EpisodesConfig = EpisodesConfig()
     affect: AffectConfig = AffectConfig()
+    moments: MomentsConfig = MomentsConfig()
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")

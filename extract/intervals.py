@@ -1,4 +1,5 @@
-"""Run-length helper shared by voice activity, speaker splitting and interaction episodes."""
+"""Run-length and dilation helpers shared by voice activity, speaker splitting, interaction
+episodes, affect and moments."""
 
 from __future__ import annotations
 
@@ -14,3 +15,14 @@ def runs(mask: np.ndarray, *, min_len: int = 1) -> list[tuple[int, int]]:
         for a, b in zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1), strict=False)
         if b - a >= min_len
     ]
+
+
+def dilate(flag: np.ndarray, t: np.ndarray, window_s: float) -> np.ndarray:
+    """True where `flag` is True within +-window_s."""
+    hits = t[flag]
+    if not len(hits):
+        return np.zeros(len(t), bool)
+    idx = np.searchsorted(hits, t)
+    before = np.abs(t - hits[np.clip(idx - 1, 0, len(hits) - 1)])
+    after = np.abs(hits[np.clip(idx, 0, len(hits) - 1)] - t)
+    return np.minimum(before, after) <= window_s + 1e-9

@@ -1,4 +1,5 @@
-"""Writing outputs atomically: a temporary file beside the target, then a rename."""
+"""Writing outputs atomically: a temporary file beside the target, then a rename; files get the
+permissions of the user's umask (0644 with umask 022), like any file the user writes."""
 
 from __future__ import annotations
 
@@ -12,6 +13,19 @@ from typing import Iterator
 import pandas as pd
 
 
+def current_umask() -> int:
+    """The process umask (Linux: read from /proc, which leaves it untouched; else set and restore)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
     """Yield a temporary path in the target's folder; rename it onto `target` on success,
@@ -19,6 +33,7 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.fchmod(fd, 0o666 & ~current_umask())  # mkstemp makes 0600; outputs follow the user's umask
     os.close(fd)
     tmp_path = Path(tmp)
     try:

@@ -196,8 +196,16 @@ def report(
         _, _, queue = screen(model_path, features_path, Path(out_path).parent, qc_path=qc_path)
     from models.code_services import report_section
 
-    agreement = report_section(Path(out_path).parent)
-    write_report(out_path, render_report(bundle, results, queue=queue, groups=groups, agreement=agreement))
+    folder = Path(out_path).parent
+    text = render_report(
+        bundle,
+        results,
+        queue=queue,
+        groups=groups,
+        agreement=report_section(folder),
+        review_pages=(folder / "review" / "index.html").is_file(),
+    )
+    write_report(out_path, text)
     return Path(out_path)
 
 

@@ -186,3 +186,25 @@ def dyad_permutation_test(
     orders = ([rng.permutation(len(c)) for c in classes] for _ in range(n_permutations))
     exceed = _count_reaching(orders, coded, predicted, classes, reference)
     return {**out, "perm_p": float((1 + exceed) / (1 + n_permutations)), "perm_n": int(n_permutations)}
+
+
+def dyad_bootstrap_ci(
+    coded: np.ndarray, predicted: np.ndarray, groups: np.ndarray, funcs: dict, *, resamples: int, seed: int
+) -> dict:
+    """95 % percentile CIs (`<name>_low`, `<name>_high`) of each `funcs[name](coded, predicted)`,
+    resampling whole dyads with replacement (clips of one dyad are not independent)."""
+    coded, predicted, groups = np.asarray(coded, float), np.asarray(predicted, float), np.asarray(groups)
+    dyads = np.unique(groups)
+    members = [np.flatnonzero(groups == d) for d in dyads]
+    rng = np.random.default_rng(seed)
+    values: dict[str, list[float]] = {name: [] for name in funcs}
+    for _ in range(resamples if len(dyads) > 1 else 0):
+        rows = np.concatenate([members[i] for i in rng.integers(0, len(dyads), len(dyads))])
+        for name, fn in funcs.items():
+            values[name].append(fn(coded[rows], predicted[rows]))
+    out = {}
+    for name, vals in values.items():
+        finite = np.asarray(vals, float)[np.isfinite(vals)] if vals else np.zeros(0)
+        low, high = np.percentile(finite, [2.5, 97.5]) if len(finite) else (np.nan, np.nan)
+        out[f"{name}_low"], out[f"{name}_high"] = float(low), float(high)
+    return out

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.inspection import permutation_importance
+from sklearn.metrics import roc_auc_score
 
 from models.aspects import aspect_mapper
 from models.bundle import ModelBundle
@@ -24,6 +25,7 @@ from models.stats import (
     band_confusion,
     bland_altman,
     correlations,
+    dyad_bootstrap_ci,
     dyad_permutation_test,
     errors,
     icc,
@@ -107,7 +109,24 @@ def agreement(
     out.update(
         dyad_permutation_test(coded, predicted, groups, n_permutations=cfg["permutations"], seed=cfg["seed"])
     )
+    funcs = BINARY_CI if scale.kind == BINARY else RATING_CI
+    out.update(dyad_bootstrap_ci(coded, predicted, groups, funcs, resamples=BOOTSTRAP, seed=cfg["seed"]))
     return out
+
+
+def _auc(coded, p) -> float:
+    return float(roc_auc_score(coded, p)) if 0 < coded.sum() < len(coded) else float("nan")
+
+
+def _r(coded, predicted) -> float:
+    return (
+        float(np.corrcoef(coded, predicted)[0, 1]) if np.std(coded) > 0 and np.std(predicted) > 0 else np.nan
+    )
+
+
+BOOTSTRAP = 1000  # dyad-bootstrap resamples for the headline CIs
+RATING_CI = {"pearson_r": _r, "mae": lambda c, p: float(np.abs(p - c).mean())}
+BINARY_CI = {"roc_auc": _auc, "brier": lambda c, p: float(np.mean((p - c) ** 2))}
 
 
 def _too_few_per_class(y: np.ndarray, groups: np.ndarray, folds: int) -> bool:

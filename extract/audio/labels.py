@@ -3,8 +3,9 @@
 Every reader returns a table with columns start_s, end_s, speaker (sorted by start_s).
 RTTM: `SPEAKER <file> 1 <onset_s> <duration_s> <NA> <NA> <speaker> <NA> <NA>`.
 ELAN: one tier per speaker (`adult`, `infant`), one tier of vocal types per speaker
-(`adult_vocal_type`, `infant_vocal_type`: speech, laugh, cry, other) and a `turns` tier
-(conversational turns); times are integer milliseconds, so a round trip is exact to 1 ms.
+(`adult_vocal_type`, `infant_vocal_type`: speech, laugh, cry, other), a `turns` tier
+(conversational turns) and optionally a `moments` tier (positive moments, extract.moments);
+times are integer milliseconds, so a round trip is exact to 1 ms.
 Label names may carry a vocal type (`laugh`, `cry`, `infant laugh`, `CHI:cry`): see parse_label.
 """
 
@@ -130,17 +131,19 @@ def write_eaf(
     *,
     media_path: str | Path | None = None,
     turns: list[tuple[float, float, str]] = (),
+    moments: list[tuple[float, float, str]] | None = None,
 ) -> None:
     """ELAN file with tiers `adult`, `infant` (value: confidence when known),
-    `adult_vocal_type`, `infant_vocal_type` (when segments has a filled vocal_type column) and
-    `turns` ((start_s, end_s, label) spans), linked to `media_path` (absolute and relative URL)."""
+    `adult_vocal_type`, `infant_vocal_type` (when segments has a filled vocal_type column),
+    `turns` ((start_s, end_s, label) spans) and, when `moments` is given, `moments` ((start_s,
+    end_s, label) spans: the positive moments), linked to `media_path` (absolute and relative URL)."""
     import pympi
 
     eaf = pympi.Elan.Eaf(author="dyadscope")
     eaf.remove_tier("default")
     typed = "vocal_type" in segments.columns and segments.vocal_type.fillna("").astype(str).str.len().any()
     type_tiers = [f"{r}{TYPE_TIER_SUFFIX}" for r in ("adult", "infant")] if typed else []
-    for tier in ("adult", "infant", *type_tiers, "turns"):
+    for tier in ("adult", "infant", *type_tiers, "turns", *(["moments"] if moments is not None else [])):
         eaf.add_tier(tier)
     for row in segments.itertuples():
         value = f"{row.confidence:.2f}" if hasattr(row, "confidence") else ""
@@ -149,9 +152,10 @@ def write_eaf(
             eaf.add_annotation(row.speaker, a, b, value)
             if typed and row.vocal_type:
                 eaf.add_annotation(f"{row.speaker}{TYPE_TIER_SUFFIX}", a, b, str(row.vocal_type))
-    for a, b, label in turns:
-        if int(round(b * 1000)) > int(round(a * 1000)):
-            eaf.add_annotation("turns", int(round(a * 1000)), int(round(b * 1000)), label)
+    for tier, spans in (("turns", turns), ("moments", moments or ())):
+        for a, b, label in spans:
+            if int(round(b * 1000)) > int(round(a * 1000)):
+                eaf.add_annotation(tier, int(round(a * 1000)), int(round(b * 1000)), label)
     if media_path is not None:
         media = Path(media_path).resolve()
         mime = mimetypes.guess_type(media.name)[0] or (

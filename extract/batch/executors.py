@@ -8,10 +8,12 @@ the one that kills its worker again is reported as crashed while the run goes on
 from __future__ import annotations
 
 import logging
+import os
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, wait
 from typing import Any, Callable, Iterable, NamedTuple
 
+from extract.outputs import current_umask
 from extract.progress import ProgressHook
 
 log = logging.getLogger(__name__)
@@ -74,7 +76,7 @@ def _drain(
     while (queue and healthy) or in_flight:
         while healthy and queue and len(in_flight) < width:
             item = queue.popleft()
-            in_flight[executor.submit(task, item)] = item
+            in_flight[executor.submit(_in_umask, current_umask(), task, item)] = item
         done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
         for future in done:
             item = in_flight.pop(future)
@@ -106,8 +108,15 @@ def run_local(task: Callable, items: Iterable, *, jobs: int, on_result: Progress
             log.warning("a worker process died; retrying the clips it may have held one at a time")
 
 
-def _tagged(task: Callable, item):
-    return item, task(item)
+def _in_umask(mask: int, task: Callable, item):
+    """`task(item)` with the submitting process's umask: a reused worker started under another
+    umask still writes files with the permissions the user asked for."""
+    os.umask(mask)
+    return task(item)
+
+
+def _tagged(task: Callable, item, mask: int):
+    return item, _in_umask(mask, task, item)
 
 
 def run_dask(task: Callable, items: Iterable, *, scheduler: str, on_result: ProgressHook) -> None:
@@ -124,5 +133,5 @@ def run_dask(task: Callable, items: Iterable, *, scheduler: str, on_result: Prog
     ):
         log.info("dask cluster %s with %d workers", scheduler, len(client.scheduler_info()["workers"]))
         parallel = joblib.Parallel(n_jobs=-1, return_as="generator_unordered")
-        for item, result in parallel(joblib.delayed(_tagged)(task, item) for item in items):
+        for item, result in parallel(joblib.delayed(_tagged)(task, item, current_umask()) for item in items):
             report(item, result, None)

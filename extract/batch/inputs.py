@@ -36,14 +36,16 @@ def safe_clip_id(raw: str) -> str:
     return cleaned
 
 
-def _check_readable(path: Path, where: str) -> None:
+def _unreadable(path: Path, where: str) -> str | None:
+    """The problem with an input file, or None when it can be read."""
     if not path.exists():
-        raise InputError(f"{where}: file not found: {path}")
+        return f"{where}: file not found: {path}"
     if not path.is_file() or not os.access(path, os.R_OK):
-        raise InputError(f"{where}: not a readable file: {path}")
+        return f"{where}: not a readable file: {path}"
+    return None
 
 
-def _from_manifest(manifest: Path) -> list[ClipInput]:
+def _from_manifest(manifest: Path, problems: list[str]) -> list[ClipInput]:
     if not manifest.is_file():
         raise InputError(f"{manifest}: manifest not found")
     table = pd.read_csv(manifest, dtype=str, keep_default_na=False)
@@ -53,11 +55,15 @@ def _from_manifest(manifest: Path) -> list[ClipInput]:
     clips = []
     for row_number, row in enumerate(table.to_dict("records"), start=2):
         where = f"{manifest}, row {row_number}"
-        for column in ("clip_id", "path"):
-            if not row[column].strip():
-                raise InputError(f"{where}: empty {column}")
+        empty = [c for c in ("clip_id", "path") if not row[c].strip()]
+        if empty:
+            problems.append(f"{where}: empty {empty[0]}")
+            continue
         path = (manifest.parent / row["path"]).resolve()
-        _check_readable(path, where)
+        problem = _unreadable(path, where)
+        if problem:
+            problems.append(problem)
+            continue
         meta = {k: v for k, v in row.items() if k not in ("clip_id", "path") and v != ""}
         clips.append(ClipInput(clip_id=safe_clip_id(row["clip_id"]), path=path, meta=meta))
     return clips
@@ -65,17 +71,23 @@ def _from_manifest(manifest: Path) -> list[ClipInput]:
 
 def collect_inputs(items: list[str | Path]) -> list[ClipInput]:
     """Files, folders (their media files, sorted) and manifest CSVs, in the order given.
-    Raises InputError on missing files and colliding clip ids."""
+    Raises InputError on missing files (all of them in one message) and colliding clip ids."""
     clips: list[ClipInput] = []
+    problems: list[str] = []
     for item in map(Path, items):
         if item.suffix.lower() == ".csv":
-            clips.extend(_from_manifest(item))
+            clips.extend(_from_manifest(item, problems))
         elif item.is_dir():
             files = sorted(p for p in item.iterdir() if p.suffix.lower() in MEDIA_SUFFIXES)
             clips.extend(ClipInput(safe_clip_id(p.stem), p) for p in files)
+        elif problem := _unreadable(item, "input"):
+            problems.append(problem)
         else:
-            _check_readable(item, "input")
             clips.append(ClipInput(safe_clip_id(item.stem), item))
+    if len(problems) == 1:
+        raise InputError(problems[0])
+    if problems:
+        raise InputError(f"{len(problems)} inputs cannot be used:\n  " + "\n  ".join(problems))
     seen: dict[str, Path] = {}
     for clip in clips:
         if clip.clip_id in seen:

@@ -1,6 +1,7 @@
 """One clip through every stage: probe, video signals (frames.parquet), audio (segments.csv,
-optional ELAN/RTTM), clip features from the in-memory frame table and segments, features.json
-with provenance; returns the clip's QC row. Batch runs call this once per clip in a worker.
+optional ELAN/RTTM), positive moments (moments.csv, stills), clip features from the in-memory
+frame table and segments, features.json with provenance; returns the clip's QC row. Batch runs
+call this once per clip in a worker.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from extract.features.affect_fusion import add_affect
 from extract.features.family import ClipBundle
 from extract.features.registry import compute_features
 from extract.media import probe, read_audio
+from extract.moments.clip import clip_moments
 from extract.outputs import write_json, write_parquet
 from extract.progress import ProgressHook
 from extract.provenance import provenance
@@ -146,6 +148,16 @@ def extract_clip(
                     write_clip_overlay(
                         clip.path, cfg, video_result, table, clip_dir / OVERLAY_NAME, decoder_threads
                     )
+            # positive moments for video feedback: moments.csv, stills, vocal.eaf's moments tier
+            _, moment_notes = clip_moments(
+                clip_dir,
+                frames=table if info.video is not None else None,
+                segments=segments,
+                media_path=clip.path,
+                has_video=info.video is not None,
+                cfg=cfg,
+            )
+            notes.extend(moment_notes)
             notes.extend(str(w.message) for w in caught if issubclass(w.category, MediaWarning))
             bundle = ClipBundle(
                 frames=table if info.video is not None else None,

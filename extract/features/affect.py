@@ -13,7 +13,7 @@ from extract.config import AffectConfig
 from extract.features.affect_fusion import add_affect
 from extract.features.dictionary import FeatureSpec
 from extract.features.family import ClipBundle, FeatureFamily
-from extract.intervals import runs
+from extract.intervals import dilate, runs
 from extract.vocab import AFFECTION, FACIAL, TURN_TAKING, VOCAL, partner
 
 _SEG = "segments.csv (speaker, vocal_type)"
@@ -117,17 +117,6 @@ def _typed_seconds(segments: pd.DataFrame | None, role: str, kind: str) -> float
     return float((own.end_s - own.start_s).sum())
 
 
-def _dilate(flag: np.ndarray, t: np.ndarray, window_s: float) -> np.ndarray:
-    """True where `flag` is True within +-window_s."""
-    hits = t[flag]
-    if not len(hits):
-        return np.zeros(len(t), bool)
-    idx = np.searchsorted(hits, t)
-    before = np.abs(t - hits[np.clip(idx - 1, 0, len(hits) - 1)])
-    after = np.abs(hits[np.clip(idx, 0, len(hits) - 1)] - t)
-    return np.minimum(before, after) <= window_s + 1e-9
-
-
 def _leading_onsets(pos: dict[str, np.ndarray], t: np.ndarray) -> dict[str, list[float]]:
     """Per role, onset times of positive runs that began while the partner was not positive."""
     return {role: [t[a] for a, _ in runs(pos[role]) if not pos[partner(role)][a]] for role in pos}
@@ -204,7 +193,7 @@ def affect_features(bundle: ClipBundle, cfg) -> tuple[dict[str, float], list[str
         if not known[role].any():
             notes.append(f"affect.{role}: no frame with a face or a vocalization of the {role}")
     both = known["adult"] & known["infant"]
-    shared = pos["infant"] & _dilate(pos["adult"], t, a.shared_window_s)
+    shared = pos["infant"] & dilate(pos["adult"], t, a.shared_window_s)
     f["affect.shared_positive.share"] = float(shared[both].mean()) if both.any() else np.nan
     leads = _leading_onsets(pos, t)
     n_lead = len(leads["adult"]) + len(leads["infant"])

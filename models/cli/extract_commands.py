@@ -14,7 +14,7 @@ def add_extract_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--eaf",
         action="store_true",
-        help="also write clips/<clip_id>/vocal.eaf (ELAN: adult, infant, turns tiers)",
+        help="also write clips/<clip_id>/vocal.eaf (ELAN: adult, infant, turns, moments tiers)",
     )
     p.add_argument("--rttm", action="store_true", help="also write clips/<clip_id>/vocal.rttm")
     p.add_argument(

@@ -16,6 +16,7 @@ from extract.config import load_config, with_overrides
 from extract.errors import DyadscopeError, MediaError
 from models.cli.extract_commands import add_extract_flags, add_fit_voices_parser, apply_extract_flags
 from models.cli.model_commands import add_model_parsers, add_review_video_flag, model_config, run_models
+from models.cli.moments_commands import add_moments_parser
 from models.cli.review_commands import add_review_parser
 
 log = logging.getLogger("dyadscope")
@@ -235,6 +236,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_fit_voices_parser(sub)
     add_model_parsers(sub)
+    add_moments_parser(sub)
     add_review_parser(sub)
 
     p = sub.add_parser("merge", help="combine shard outputs in OUT into qc.csv and features.csv")

@@ -33,6 +33,10 @@ def test_bad_clips_get_clear_statuses_and_the_good_ones_complete_outputs(batch, 
         expected = {"done.json", "features.json", "frames.parquet"} if status != "failed" else {"done.json"}
         if status != "failed" and qc.loc[clip_id, "has_audio"]:
             expected.add("segments.csv")  # vocal segments (extract.audio)
+        if status != "failed":  # positive moments (extract.moments), their stills in moments/ when any
+            expected.add("moments.csv")
+            if pd.read_csv(out / "clips" / clip_id / "moments.csv").thumbnail.notna().any():
+                expected.add("moments")
         assert files == expected, clip_id
     printed = capsys.readouterr().out
     assert "8 clips: 3 failed, 3 ok, 2 warn" in printed

@@ -139,6 +139,9 @@ def test_train_screen_validate_report_suggest(files, capsys):
     assert not re.search(r"https?://", text)
     assert text.count("data:image/png;base64,") >= 7
     assert "Review queue" in text and "Bland-Altman" in text and "trajectories" in text
+    _headline_equals_validation(text, pd.read_csv(f / "val" / "validation.csv").set_index("target"))
+    visible = re.sub(r"<[^>]+>", " ", text)
+    assert not re.search(r"icc_a1_low|ba_loa_high|perm_distinct|n_clips", visible)  # plain labels only
 
     assert main(["predict", str(files["features"]), "--model", str(model), "--out", str(f / "pred.csv")]) == 0
     assert len(pd.read_csv(f / "pred.csv")) == len(predictions)
@@ -229,3 +232,21 @@ def test_run_on_two_sample_clips_trains_or_says_why(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 2
     assert ("no feature columns" in err) or ("rated dyad" in err), err
+
+
+def _headline_equals_validation(text: str, stats: pd.DataFrame) -> None:
+    """Every number of the report's headline is the validation.csv value, as printed."""
+    headlines = re.findall(r'<p class="headline" data-target="([^"]+)">(.*?)</p>', text, flags=re.S)
+    assert [t for t, _ in headlines] == list(stats.index)
+    for target, body in headlines:
+        shown = re.findall(r'data-stat="([^"]+)">([^<]+)<', body)
+        assert {"pearson_r", "pearson_r_low", "icc_a1", "icc_a1_high", "mae", "coverage"} <= {
+            k for k, _ in shown
+        }
+        for key, printed in shown:
+            value = stats.loc[target, key]
+            if printed.endswith("%"):
+                assert f"{value:.0%}" == printed, key
+            else:
+                decimals = len(printed.split(".")[1]) if "." in printed else 0
+                assert f"{value:.{decimals}f}" == printed, key

@@ -71,3 +71,22 @@ def test_colliding_ids_are_an_error(tmp_path):
 def test_missing_file_argument_is_an_error(tmp_path):
     with pytest.raises(InputError, match=r"file not found: .*nope.mp4"):
         collect_inputs([tmp_path / "nope.mp4"])
+
+
+def test_every_missing_input_is_named_in_one_error(tmp_path):
+    (tmp_path / "ok.mp4").write_bytes(b"x")
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("clip_id,path\nc1,ok.mp4\nc2,gone.mp4\nc3,\nc4,lost.mp4\n")
+    with pytest.raises(InputError) as err:
+        collect_inputs([manifest, tmp_path / "also_gone.wav"])
+    text = str(err.value)
+    assert text.startswith("4 inputs cannot be used:")
+    for part in (
+        "row 3: file not found",
+        "gone.mp4",
+        "row 4: empty path",
+        "row 5: file not found",
+        "lost.mp4",
+    ):
+        assert part in text
+    assert "input: file not found" in text and "also_gone.wav" in text
