@@ -73,6 +73,9 @@ def test_demo_review_pages_in_browser(demo, tmp_path):
     print(f"{clip}: track points {tracks}, synchrony windows {sync}")
     # every signal the renderer draws is there; touch needs wrists, which the rendered people lack
     assert all(n > 0 for k, n in tracks.items() if k != "touch") and sync > 0
+    moments = pd.read_csv(demo / "clips" / clip / "moments.csv")  # written by extraction
+    buttons = [float(a["data-start"]) for _, a, _ in dom.find("button", **{"data-start": True})]
+    assert len(moments) > 0 and buttons == pytest.approx(list(moments.start_s))  # 2 on d04_12mo
     assert np.isclose(float(dom.by_id("test-results")[1]["data-seek-cursor-s"]), 4.0)
     assert float(dom.by_id("tracks")[1]["data-cursor-x"]) == pytest.approx(200, abs=1)
     assert screenshot(page, tmp_path / f"{clip}.png", profile=profile).stat().st_size > 50_000
