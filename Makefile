@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 demo: setup
 	$(BIN)/dyadscope run sample_clips/manifest.csv --ratings sample_clips/ratings.csv --out $(DEMO_OUT) --jobs 2
-	@echo "Demo results: $(CURDIR)/$(DEMO_OUT)  (report.html, predictions.csv, review_queue.csv, features.csv, qc.csv, clips/<clip_id>/)"
+	@echo "Demo results: $(CURDIR)/$(DEMO_OUT)  (report.html, review/index.html, predictions.csv, review_queue.csv, features.csv, qc.csv, clips/<clip_id>/)"
 
 # ruff: lint rules and formatting (settings in pyproject.toml).
 lint: setup
