@@ -124,10 +124,11 @@ def headline(stats: dict, kind: str) -> str:
             f"{_stat(stats, 'flag_specificity', '{:.0%}')}; {_stat(stats, 'coverage', '{:.0%}')} of the "
             f"{nominal} prediction sets held the coded value."
         )
+    mae = "{:.1f}" if stats.get("mae", 0) >= 1 else "{:.2f}"  # small scales need the second decimal
     text = (
         f"Dyad-held-out agreement with coders: r {_stat(stats, 'pearson_r')}{_ci(stats, 'pearson_r')}, "
         f"ICC(A,1) {_stat(stats, 'icc_a1')}{_ci(stats, 'icc_a1')}, mean absolute error "
-        f"{_stat(stats, 'mae', '{:.1f}')}{_ci(stats, 'mae', '{:.1f}')} points"
+        f"{_stat(stats, 'mae', mae)}{_ci(stats, 'mae', mae)} points"
     )
     if kind == "ordinal":
         text += (
@@ -148,11 +149,17 @@ def trust_notes(stats: dict, curve=None, coders: dict | None = None) -> list[str
     notes.append(size)
     if curve is not None and len(curve) >= 2 and "pearson_r" in curve:
         last, before = curve.iloc[-1], curve.iloc[-2]
-        rising = last.pearson_r - before.pearson_r > 0.03
+        step = last.pearson_r - before.pearson_r
+        verdict = (
+            "still rising, so coding more dyads should help."
+            if step > 0.03
+            else "lower at the largest size: the curve is noisy at this cohort size."
+            if step < -0.03
+            else "flat at the largest sizes."
+        )
         notes.append(
             f"Learning curve: r {before.pearson_r:.2f} with {before.n_dyads:.0f} coded dyads, "
-            f"{last.pearson_r:.2f} with {last.n_dyads:.0f}: "
-            + ("still rising, so coding more dyads should help." if rising else "flat at the largest sizes.")
+            f"{last.pearson_r:.2f} with {last.n_dyads:.0f}: {verdict}"
         )
     cover, nominal = stats.get("coverage", np.nan), stats.get("coverage_nominal", 0.9)
     if np.isfinite(cover):

@@ -12,7 +12,7 @@ import pandas as pd
 from extract.config import SyncConfig
 from extract.features.dictionary import FeatureSpec
 from extract.features.family import ClipBundle, FeatureFamily
-from extract.features.synchrony import SUMMARY_KEYS, resample_regular, windowed_sync
+from extract.features.synchrony import SUMMARY_KEYS, configured_sync, resample_regular
 from extract.vocab import AFFECTION, CONTROL, FACIAL, POSITION, TURN_TAKING
 
 # signal -> (frame measure or None for vocal activity, aspect, description)
@@ -102,18 +102,7 @@ def sync_features(
         _, y = resample_regular(
             t, _signal(table, measure, "infant", segments), fs=cfg.fs, max_gap_s=cfg.max_gap_s
         )
-        result = windowed_sync(
-            x,
-            y,
-            fs=cfg.fs,
-            window_s=cfg.window_s,
-            step_s=cfg.step_s,
-            max_lag_s=cfg.max_lag_s,
-            lag_step_s=cfg.lag_step_s,
-            min_valid_share=cfg.min_valid_share,
-            n_surrogates=cfg.n_surrogates,
-            seed=cfg.seed,
-        )
+        result = configured_sync(x, y, cfg)
         summary = result.summary()
         if np.isnan(summary["peak_r.mean"]):
             notes.append(f"sync.{name}: no window with enough valid (non-constant) data in both signals")

@@ -142,3 +142,19 @@ def windowed_sync(
         r_k, _ = _peaks(x, shifted, w=w, step=step, lags=lags, min_valid=min_valid)
         surrogate[k] = np.nanmean(r_k) if np.any(~np.isnan(r_k)) else np.nan
     return SyncResult(peak_r=peak_r, peak_lag_s=peak_lag / fs, surrogate_mean_peak_r=surrogate)
+
+
+def configured_sync(x: np.ndarray, y: np.ndarray, cfg, *, surrogates: bool = True) -> SyncResult:
+    """windowed_sync with the `sync` config section's settings (no surrogates when not needed)."""
+    return windowed_sync(
+        x,
+        y,
+        fs=cfg.fs,
+        window_s=cfg.window_s,
+        step_s=cfg.step_s,
+        max_lag_s=cfg.max_lag_s,
+        lag_step_s=cfg.lag_step_s,
+        min_valid_share=cfg.min_valid_share,
+        n_surrogates=cfg.n_surrogates if surrogates else 0,
+        seed=cfg.seed,
+    )

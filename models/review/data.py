@@ -15,7 +15,7 @@ import pandas as pd
 
 from extract.audio.turns import conversational_turns
 from extract.config import SyncConfig, TurnsConfig
-from extract.features.synchrony import resample_regular, windowed_sync
+from extract.features.synchrony import configured_sync, resample_regular
 
 log = logging.getLogger(__name__)
 MAX_POINTS = 2000  # per line track; longer clips are thinned evenly
@@ -129,17 +129,7 @@ def sync_course(frames: pd.DataFrame, column: str, cfg: SyncConfig) -> tuple[np.
         return np.zeros(0), np.zeros(0)
     grid, x = resample_regular(t, a, fs=cfg.fs, max_gap_s=cfg.max_gap_s)
     _, y = resample_regular(t, b, fs=cfg.fs, max_gap_s=cfg.max_gap_s)
-    result = windowed_sync(
-        x,
-        y,
-        fs=cfg.fs,
-        window_s=cfg.window_s,
-        step_s=cfg.step_s,
-        max_lag_s=cfg.max_lag_s,
-        lag_step_s=cfg.lag_step_s,
-        min_valid_share=cfg.min_valid_share,
-        n_surrogates=0,
-    )
+    result = configured_sync(x, y, cfg, surrogates=False)
     w, step = max(2, int(round(cfg.window_s * cfg.fs))), max(1, int(round(cfg.step_s * cfg.fs)))
     centres = grid[0] + (np.arange(len(result.peak_r)) * step + w / 2) / cfg.fs if len(grid) else np.zeros(0)
     return centres, result.peak_r

@@ -267,3 +267,18 @@ def test_ratings_are_checked_against_their_own_scale(tmp_path):
         scales=inst.scales,
     )
     assert good.sensitivity.tolist() == [5.0, 8.5]
+
+
+def test_report_words_follow_the_numbers():
+    from models.report_text import headline, trust_notes
+
+    stats = {"n_dyads": 40, "n_clips": 80, "pearson_r": 0.9, "icc_a1": 0.88, "mae": 0.42, "coverage": 0.7}
+    stats |= {"coverage_nominal": 0.9, "perm_p": 0.2}
+    text = headline(stats, "continuous")
+    assert '<span data-stat="mae">0.42</span>' in text and '"coverage">70%</span> of 90% intervals' in text
+    curve = pd.DataFrame({"n_dyads": [10, 20, 30], "pearson_r": [0.5, 0.8, 0.7]})
+    notes = " ".join(trust_notes(stats, curve))
+    assert "small cohort" not in notes.lower() and "lower at the largest size" in notes
+    assert "too narrow" in notes and "not distinguishable from chance" in notes
+    rising = " ".join(trust_notes(stats | {"n_dyads": 12}, curve.assign(pearson_r=[0.5, 0.6, 0.7])))
+    assert "A small cohort" in rising and "still rising" in rising
