@@ -12,14 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from extract.intervals import runs
+
 COUNT_FIELDS = ("tp", "fp", "fn", "tn", "unknown", "code_events", "signal_events", "matched")
-
-
-def runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """(first, last + 1) frame indices of each run of True."""
-    padded = np.concatenate([[False], np.asarray(mask, dtype=bool), [False]])
-    edges = np.flatnonzero(np.diff(padded.astype(np.int8)))
-    return list(zip(edges[::2], edges[1::2], strict=True))
 
 
 def event_onsets(mask: np.ndarray, t: np.ndarray, merge_gap_s: float = 0.0) -> np.ndarray:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from models.agreement import best_threshold, bootstrap_ci, clip_counts, statistics
 from models.code_mapping import Behaviour, Mapping, coded_mask, evaluate
-from models.codes import Codes, CodesError, match_clips, read_codes
+from models.codes import Codes, CodesError, read_matched
 
 AGREEMENT_COLUMNS = [
     "behaviour", "clip_id", "rule", "threshold", "n_frames", "signal_unknown_share", "code_share",
@@ -44,26 +44,24 @@ class ClipSignals:
         return float(np.median(np.diff(self.t))) if len(self.t) > 1 else 0.1
 
 
-def run_clips(run_dir: Path) -> dict[str, str]:
-    """clip id -> media path of a run folder (qc.csv, else the clip folders)."""
+def run_clips(run_dir: Path) -> pd.DataFrame:
+    """The clips of a run folder: clip_id, path, duration_s (qc.csv; else the clip folders, no
+    paths or durations)."""
     qc = run_dir / "qc.csv"
     if qc.is_file():
         table = pd.read_csv(qc, dtype=str, keep_default_na=False)
-        return dict(zip(table.clip_id, table.get("path", pd.Series([""] * len(table))), strict=True))
-    clips = sorted(p.name for p in (run_dir / "clips").glob("*") if p.is_dir())
-    if not clips:
-        raise CodesError(f"{run_dir}: not a dyadscope run folder (no qc.csv, no clips/<clip_id>/)")
-    return {c: "" for c in clips}
-
-
-def _durations(run_dir: Path) -> dict[str, float]:
-    qc = run_dir / "qc.csv"
-    if not qc.is_file():
-        return {}
-    table = pd.read_csv(qc, dtype={"clip_id": str})
-    if "duration_s" not in table:
-        return {}
-    return dict(zip(table.clip_id, pd.to_numeric(table.duration_s, errors="coerce"), strict=True))
+    else:
+        clips = sorted(p.name for p in (run_dir / "clips").glob("*") if p.is_dir())
+        if not clips:
+            raise CodesError(f"{run_dir}: not a dyadscope run folder (no qc.csv, no clips/<clip_id>/)")
+        table = pd.DataFrame({"clip_id": clips})
+    return pd.DataFrame(
+        {
+            "clip_id": table.clip_id,
+            "path": table.get("path", ""),
+            "duration_s": pd.to_numeric(table.get("duration_s", np.nan), errors="coerce"),
+        }
+    ).set_index("clip_id")
 
 
 def audio_grid(duration_s: float) -> pd.DataFrame:
@@ -76,8 +74,8 @@ def audio_grid(duration_s: float) -> pd.DataFrame:
 def load_signals(code_paths: list[Path], run_dir: Path) -> list[ClipSignals]:
     """Every codes file read and matched to a clip of the run, with its frames and segments
     (an audio-only clip gets a time grid: audio_grid)."""
-    codes = match_clips([read_codes(p) for p in code_paths], run_clips(run_dir))
-    durations = _durations(run_dir)
+    clips = run_clips(run_dir)
+    codes = read_matched(code_paths, clips.path.to_dict())
     out = []
     for clip_id, item in sorted(codes.items()):
         clip_dir = run_dir / "clips" / clip_id
@@ -87,7 +85,7 @@ def load_signals(code_paths: list[Path], run_dir: Path) -> list[ClipSignals]:
             frames = pd.read_parquet(frames_path)
         elif segments is not None:
             ends = [*segments.end_s, *item.spans.end_s]
-            duration = durations.get(clip_id, np.nan)
+            duration = clips.duration_s.get(clip_id, np.nan)
             frames = audio_grid(duration if np.isfinite(duration) else max(ends, default=0.0))
         else:
             raise CodesError(
@@ -98,11 +96,10 @@ def load_signals(code_paths: list[Path], run_dir: Path) -> list[ClipSignals]:
     return out
 
 
-def compare(behaviour: Behaviour, clip: ClipSignals) -> tuple[np.ndarray, np.ndarray]:
-    """(coded per frame, signal per frame) of one behaviour in one clip."""
-    code = coded_mask(clip.codes.spans, behaviour.codes, clip.t, clip.step())
+def signal_of(behaviour: Behaviour, clip: ClipSignals) -> np.ndarray:
+    """The behaviour's signal per frame of one clip (1 / 0 / NaN)."""
     where = f"behaviour '{behaviour.name}', clip '{clip.clip_id}'"
-    return code, evaluate(behaviour.signal, clip.frames, clip.segments, where)
+    return evaluate(behaviour.signal, clip.frames, clip.segments, where)
 
 
 def score(behaviour: Behaviour, clip: ClipSignals) -> np.ndarray:
@@ -113,22 +110,47 @@ def score(behaviour: Behaviour, clip: ClipSignals) -> np.ndarray:
     return sign * pd.to_numeric(clip.frames[column], errors="coerce").to_numpy(dtype=float)
 
 
-def _rows(behaviour, rule, threshold, clips, mapping, *, resamples, seed, scores=None) -> list[dict]:
+@dataclass
+class Comparison:
+    """One behaviour over every clip, computed once: codes, signals and (continuous) scores per clip."""
+
+    behaviour: Behaviour
+    codes: list[np.ndarray]
+    signals: list[np.ndarray]
+    scores: list[np.ndarray] | None
+
+    def pooled(self) -> tuple[np.ndarray, np.ndarray]:
+        """(score, code) over all clips' frames (continuous behaviours)."""
+        return np.concatenate(self.scores), np.concatenate(self.codes)
+
+
+def comparisons(clips: list[ClipSignals], mapping: Mapping) -> list[Comparison]:
+    out = []
+    for behaviour in mapping.behaviours:
+        codes = [coded_mask(c.codes.spans, behaviour.codes, c.t, c.step()) for c in clips]
+        signals = [signal_of(behaviour, c) for c in clips]
+        scores = [score(behaviour, c) for c in clips] if behaviour.continuous() else None
+        out.append(Comparison(behaviour, codes, signals, scores))
+    return out
+
+
+def _rows(cmp: Comparison, behaviour, rule, signals, clips, mapping, *, resamples, seed) -> list[dict]:
+    threshold = _threshold_value(behaviour)
     per_clip, offsets, rows = [], [], []
     for k, clip in enumerate(clips):
-        code, signal = compare(behaviour, clip)
         counts, off = clip_counts(
-            code, signal, clip.t, tolerance_s=mapping.onset_tolerance_s, merge_gap_s=mapping.merge_gap_s
+            cmp.codes[k],
+            signals[k],
+            clip.t,
+            tolerance_s=mapping.onset_tolerance_s,
+            merge_gap_s=mapping.merge_gap_s,
         )
         per_clip.append(counts)
         offsets.append(off)
-        auc = best_threshold(scores[k], code)[0] if scores is not None else np.nan
+        auc = best_threshold(cmp.scores[k], cmp.codes[k])[0] if cmp.scores is not None else np.nan
         rows.append(_row(behaviour, clip.clip_id, rule, threshold, counts, off, auc))
     per_clip = np.asarray(per_clip)
-    pooled_auc = np.nan
-    if scores is not None:
-        pooled_code = np.concatenate([compare(behaviour, c)[0] for c in clips])
-        pooled_auc = best_threshold(np.concatenate(scores), pooled_code)[0]
+    pooled_auc = best_threshold(*cmp.pooled())[0] if cmp.scores is not None else np.nan
     pooled = _row(
         behaviour, POOLED, rule, threshold, per_clip.sum(axis=0), np.concatenate(offsets), pooled_auc
     )
@@ -155,21 +177,19 @@ def _threshold_value(behaviour: Behaviour) -> float:
 
 
 def agreement_table(
-    clips: list[ClipSignals], mapping: Mapping, *, resamples: int = 1000, seed: int = 0
+    clips: list[ClipSignals], compared: list[Comparison], mapping: Mapping, *, resamples: int = 1000, seed=0
 ) -> pd.DataFrame:
     """agreement.csv: every behaviour of the mapping against every clip's codes."""
     rows: list[dict] = []
-    for behaviour in mapping.behaviours:
-        scores = [score(behaviour, c) for c in clips] if behaviour.continuous() else None
-        kwargs = {"resamples": resamples, "seed": seed, "scores": scores}
-        rows += _rows(behaviour, "default", _threshold_value(behaviour), clips, mapping, **kwargs)
-        if scores is None:
+    kwargs = {"resamples": resamples, "seed": seed}
+    for cmp in compared:
+        rows += _rows(cmp, cmp.behaviour, "default", cmp.signals, clips, mapping, **kwargs)
+        if cmp.scores is None:
             continue
-        code = np.concatenate([compare(behaviour, c)[0] for c in clips])
-        _, cut = best_threshold(np.concatenate(scores), code)
+        _, cut = best_threshold(*cmp.pooled())
         if np.isfinite(cut):
-            best = behaviour.with_threshold(cut)
-            rows += _rows(best, "best", _threshold_value(best), clips, mapping, **kwargs)
+            best = cmp.behaviour.with_threshold(cut)
+            rows += _rows(cmp, best, "best", [signal_of(best, c) for c in clips], clips, mapping, **kwargs)
     table = pd.DataFrame(rows)
     for column in AGREEMENT_COLUMNS:
         if column not in table:
@@ -177,14 +197,24 @@ def agreement_table(
     return table[AGREEMENT_COLUMNS]
 
 
-def frame_table(clips: list[ClipSignals], mapping: Mapping) -> pd.DataFrame:
+def frame_table(clips: list[ClipSignals], compared: list[Comparison]) -> pd.DataFrame:
     """Per frame and behaviour: the code (0/1) and the signal (0/1, empty = unknown)."""
     parts = []
-    for clip in clips:
+    for k, clip in enumerate(clips):
         part = pd.DataFrame({"clip_id": clip.clip_id, "t_s": clip.t})
-        for behaviour in mapping.behaviours:
-            code, signal = compare(behaviour, clip)
-            part[f"{behaviour.name}.code"] = code.astype(int)
-            part[f"{behaviour.name}.signal"] = signal
+        for cmp in compared:
+            part[f"{cmp.behaviour.name}.code"] = cmp.codes[k].astype(int)
+            part[f"{cmp.behaviour.name}.signal"] = cmp.signals[k]
         parts.append(part)
     return pd.concat(parts, ignore_index=True)
+
+
+def roc_curves(compared: list[Comparison]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """(score, code) of the continuous behaviours whose codes hold both classes where the score is known."""
+    curves = {}
+    for cmp in compared:
+        if cmp.scores is not None:
+            values, code = cmp.pooled()
+            if len(np.unique(code[~np.isnan(values)])) == 2:
+                curves[cmp.behaviour.name] = (values, code)
+    return curves

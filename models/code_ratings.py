@@ -8,13 +8,11 @@ all, else 0: a binary scale). Clip duration: qc.csv's duration_s, else the end o
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
 from models.code_mapping import Mapping, coded_spans
-from models.codes import Codes, CodesError, match_clips, read_codes
+from models.codes import Codes, CodesError
 
 
 def merged_spans(spans: pd.DataFrame) -> list[tuple[float, float]]:
@@ -61,7 +59,3 @@ def code_ratings(codes: dict[str, Codes], mapping: Mapping, meta: pd.DataFrame) 
             row[rating.name] = measure(spans, rating.measure, duration)
         rows.append(row)
     return pd.DataFrame(rows)
-
-
-def codes_for_clips(code_paths: list[Path], clips: dict[str, str]) -> dict[str, Codes]:
-    return match_clips([read_codes(p) for p in code_paths], clips)

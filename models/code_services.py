@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from extract.outputs import atomic_path, write_csv
 from models import agreement_report
-from models.agreement_run import agreement_table, compare, frame_table, load_signals, score
+from models.agreement_run import agreement_table, comparisons, frame_table, load_signals, roc_curves
 from models.code_mapping import load_mapping
-from models.code_ratings import code_ratings, codes_for_clips
-from models.codes import BORIS_SUFFIXES, ELAN_SUFFIXES, CodesError
-from models.dataset import read_meta
+from models.code_ratings import code_ratings
+from models.codes import BORIS_SUFFIXES, ELAN_SUFFIXES, CodesError, read_matched
+from models.dataset import read_meta_tables
 from models.instrument_file import resolve_instrument
 
 AGREEMENT_CSV = "agreement.csv"
@@ -49,18 +48,12 @@ def agree(
     from the run folder `run_dir` (default `out`). Returns the agreement table."""
     mapping = load_mapping(mapping_path)
     clips = load_signals(code_files(codes), Path(run_dir or out))
-    table = agreement_table(clips, mapping, resamples=resamples, seed=seed)
-    curves = {}
-    for behaviour in mapping.behaviours:
-        if behaviour.continuous():
-            code = np.concatenate([compare(behaviour, c)[0] for c in clips])
-            values = np.concatenate([score(behaviour, c) for c in clips])
-            if len(np.unique(code[~np.isnan(values)])) == 2:
-                curves[behaviour.name] = (values, code)
+    compared = comparisons(clips, mapping)
+    table = agreement_table(clips, compared, mapping, resamples=resamples, seed=seed)
     out = Path(out)
     write_csv(out / AGREEMENT_CSV, table)
-    write_csv(out / "agreement_frames.csv", frame_table(clips, mapping))
-    figs = agreement_report.figures(table, curves)
+    write_csv(out / "agreement_frames.csv", frame_table(clips, compared))
+    figs = agreement_report.figures(table, roc_curves(compared))
     for (_, encoded), name in zip(figs, ("agreement.png", "agreement_roc.png"), strict=False):
         with atomic_path(out / name) as tmp:
             tmp.write_bytes(agreement_report.png_bytes(encoded))
@@ -99,15 +92,12 @@ def ratings_from_codes(
             )
     features = pd.read_csv(features_path, usecols=["clip_id"], dtype=str)
     paths = [Path(p) for p in meta_paths if p] or [Path(features_path).with_name("qc.csv")]
-    metas = [read_meta(p) for p in paths if p.is_file()]
-    if not metas:
+    meta = read_meta_tables(*(p for p in paths if p.is_file()))
+    if meta is None:
         raise CodesError(f"{paths[0]}: not found; give --manifest or --qc with clip_id and dyad_id")
-    meta = metas[0]
-    for extra in metas[1:]:
-        meta = meta.combine_first(extra)
     if "dyad_id" not in meta:
         raise CodesError(f"{', '.join(map(str, paths))}: no dyad_id column (needed to group clips by dyad)")
     clips = {c: str(meta["path"].get(c, "")) if "path" in meta else "" for c in features.clip_id}
-    ratings = code_ratings(codes_for_clips(code_files(codes), clips), mapping, meta)
+    ratings = code_ratings(read_matched(code_files(codes), clips), mapping, meta)
     write_csv(out_path, ratings)
     return Path(out_path)

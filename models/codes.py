@@ -208,3 +208,8 @@ def match_clips(codes: list[Codes], clips: dict[str, str]) -> dict[str, Codes]:
     if problems:
         raise CodesError("codes files could not be matched to clips:\n  " + "\n  ".join(problems))
     return matched
+
+
+def read_matched(paths: list[Path], clips: dict[str, str]) -> dict[str, Codes]:
+    """Every codes file read and matched to its clip (match_clips)."""
+    return match_clips([read_codes(p) for p in paths], clips)

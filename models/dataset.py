@@ -142,3 +142,14 @@ def read_meta(path: str | Path | None) -> pd.DataFrame | None:
     if "clip_id" not in table.columns:
         raise FeaturesError(f"{path}: no clip_id column")
     return table.drop_duplicates("clip_id").set_index("clip_id")
+
+
+def read_meta_tables(*paths: str | Path | None) -> pd.DataFrame | None:
+    """Manifest and/or qc.csv combined per clip (the first given wins where both have a value)."""
+    tables = [read_meta(p) for p in paths if p is not None]
+    if not tables:
+        return None
+    meta = tables[0]
+    for extra in tables[1:]:
+        meta = meta.combine_first(extra)
+    return meta

@@ -29,13 +29,19 @@ def calibration_table(coded: np.ndarray, p: np.ndarray, *, bins: int = 5) -> pd.
     return pd.DataFrame(rows)
 
 
+def roc_auc_or_nan(coded: np.ndarray, p: np.ndarray) -> float:
+    """ROC AUC of P(1) against 0/1 codes; NaN when the codes hold one class only."""
+    coded = np.asarray(coded, float)
+    return float(roc_auc_score(coded, p)) if 0 < coded.sum() < len(coded) else float("nan")
+
+
 def binary_agreement(coded, p, lower, upper, *, flagged_coded, flagged_predicted) -> dict:
     """ROC AUC, Brier score, prevalence, sensitivity / specificity / PPV / NPV of the review
     rule, and the prediction sets' coverage and size."""
     coded, p = np.asarray(coded, float), np.asarray(p, float)
     lower, upper = np.asarray(lower, float), np.asarray(upper, float)
     out = {"prevalence": float(coded.mean()), "brier": float(np.mean((p - coded) ** 2))}
-    out["roc_auc"] = float(roc_auc_score(coded, p)) if 0 < coded.sum() < len(coded) else float("nan")
+    out["roc_auc"] = roc_auc_or_nan(coded, p)
     flag = screening(flagged_coded, flagged_predicted)
     out.update({f"flag_{k}": v for k, v in flag.items() if k != "roc_auc"})
     empty = ~np.isfinite(lower)

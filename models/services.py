@@ -20,17 +20,6 @@ from models.ratings import load_ratings
 PREDICTION_COLUMNS = ["clip_id", "target", "predicted", "lower", "upper", "band", "p_intervention"]
 
 
-def read_meta_tables(*paths: Path | None) -> pd.DataFrame | None:
-    """Manifest and/or qc.csv combined per clip (the first given wins where both have a value)."""
-    tables = [read_meta(p) for p in paths if p is not None]
-    if not tables:
-        return None
-    meta = tables[0]
-    for extra in tables[1:]:
-        meta = meta.combine_first(extra)
-    return meta
-
-
 def read_ratings(ratings_path: Path, instrument: Instrument) -> pd.DataFrame:
     """The ratings file checked against the instrument's scales (columns, ranges, levels)."""
     return load_ratings(ratings_path, targets=instrument.trained(), scales=instrument.scales)

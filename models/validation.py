@@ -13,13 +13,12 @@ import numpy as np
 import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.inspection import permutation_importance
-from sklearn.metrics import roc_auc_score
 
 from models.aspects import aspect_mapper
 from models.bundle import ModelBundle
 from models.coverage import METHOD as COVERAGE_METHOD
 from models.instrument import BINARY, CONTINUOUS, ORDINAL, Flag, Scale, bundle_instrument
-from models.kind_stats import binary_agreement, calibration_table, ordinal_agreement
+from models.kind_stats import binary_agreement, calibration_table, ordinal_agreement, roc_auc_or_nan
 from models.ratings import coder_pairs
 from models.stats import (
     band_confusion,
@@ -114,10 +113,6 @@ def agreement(
     return out
 
 
-def _auc(coded, p) -> float:
-    return float(roc_auc_score(coded, p)) if 0 < coded.sum() < len(coded) else float("nan")
-
-
 def _r(coded, predicted) -> float:
     return (
         float(np.corrcoef(coded, predicted)[0, 1]) if np.std(coded) > 0 and np.std(predicted) > 0 else np.nan
@@ -126,7 +121,7 @@ def _r(coded, predicted) -> float:
 
 BOOTSTRAP = 1000  # dyad-bootstrap resamples for the headline CIs
 RATING_CI = {"pearson_r": _r, "mae": lambda c, p: float(np.abs(p - c).mean())}
-BINARY_CI = {"roc_auc": _auc, "brier": lambda c, p: float(np.mean((p - c) ** 2))}
+BINARY_CI = {"roc_auc": roc_auc_or_nan, "brier": lambda c, p: float(np.mean((p - c) ** 2))}
 
 
 def _too_few_per_class(y: np.ndarray, groups: np.ndarray, folds: int) -> bool:

@@ -11,6 +11,7 @@ from pathlib import Path
 from extract.config import load_config, with_overrides
 from models import services
 from models.cli.code_commands import add_agree_parser, add_codes_flags, ratings_path_for_train
+from models.dataset import read_meta_tables
 
 log = logging.getLogger("dyadscope")
 
@@ -22,7 +23,7 @@ def _hook(step, artifact=None, *, completed=None, total=None) -> None:
 
 
 def _meta(args):
-    return services.read_meta_tables(getattr(args, "manifest", None), getattr(args, "qc", None))
+    return read_meta_tables(getattr(args, "manifest", None), getattr(args, "qc", None))
 
 
 def model_config(args):
