@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from extract.video.appearance import HIST_SIZE, colour_histogram
-from extract.video.backend import MediaPipeSolutions
+from extract.video.backend import worker_backend
 from extract.video.detection import FaceDetection
 from extract.video.measurement import PersonMeasurement
 from extract.video.resolution import POSE_COLUMNS, ClipObservations, ClipResolution, VideoResult
@@ -36,15 +36,19 @@ class VideoExtractor:
         tracker: Tracker,
         backend,
         keep_landmarks: bool = False,
+        owns_backend: bool = False,
     ):
         self.detection, self.measurement, self.resolution = detection, measurement, resolution
         self.tracker, self.backend, self.keep_landmarks = tracker, backend, keep_landmarks
+        self.owns_backend = owns_backend
         self._obs = ClipObservations()
 
     @classmethod
     def from_config(cls, cfg, *, keep_landmarks: bool = False, backend=None) -> VideoExtractor:
-        """Build from the whole `Config` (sections faces, tracking, pose, motion, roles, dyad, qc)."""
-        backend = backend or MediaPipeSolutions.from_config(cfg.faces, cfg.pose)
+        """Build from the whole `Config` (sections faces, tracking, pose, motion, roles, dyad, qc).
+        Without `backend`, the thread's shared MediaPipe backend (backend.worker_backend); a backend
+        passed or shared is not closed with the extractor."""
+        backend = backend or worker_backend(cfg.faces, cfg.pose)
         return cls(
             detection=FaceDetection.from_config(
                 cfg.faces,
@@ -118,7 +122,8 @@ class VideoExtractor:
         )
 
     def close(self) -> None:
-        self.backend.close()
+        if self.owns_backend:
+            self.backend.close()
 
     def __enter__(self):
         return self
