@@ -38,6 +38,7 @@ class FacesConfig(_Section):
     crop_px: int = Field(256, ge=64, le=512)
     crop_smoothing: float = Field(0.7, ge=0, lt=1)
     min_mesh_confidence: float = Field(0.5, gt=0, lt=1)
+    detect_every_n_frames: int = Field(3, ge=1, le=30)
     short_range_strips: int = Field(2, ge=0, le=4)
     short_range_new_confidence: float = Field(0.7, gt=0, le=1)
     rescue_side_fw: float = Field(3.0, ge=0, le=10)

@@ -18,6 +18,7 @@ from extract.video.appearance import HIST_SIZE, colour_histogram
 from extract.video.backend import worker_backend
 from extract.video.detection import FaceDetection
 from extract.video.measurement import PersonMeasurement
+from extract.video.mesh_follow import PASS_FOLLOW
 from extract.video.resolution import POSE_COLUMNS, ClipObservations, ClipResolution, VideoResult
 from extract.video.tracking import Tracker
 
@@ -84,12 +85,21 @@ class VideoExtractor:
         obs.size = (w, h)
         index = len(obs.frames)
         obs.frames.append((t_s, source_frame))
-        faces = self.detection.detect(image, tracks=self.tracker.tracks)
+        tracks = self.tracker.tracks
+        faces = None
+        if self.detection.layout == "single":
+            faces = self.measurement.follow(image, tracks, index=index, need=self.detection.max_people)
+        if faces is None:
+            faces = self.detection.detect(image, tracks=tracks)
+            self.measurement.follower.detected(index)
         dets = faces.dets
         hists = np.array([colour_histogram(image, box_px=b) for b in faces.boxes_px(w, h)]).reshape(
             len(dets), HIST_SIZE
         )
-        if faces.split:
+        if dets[:, 5].size and np.all(dets[:, 5] == PASS_FOLLOW):
+            assigned = self.tracker.follow([t.track_id for t in tracks], dets, hists)
+            live = {t.track_id for t in self.tracker.tracks}
+        elif faces.split:
             assigned = {j: int(faces.region[j]) for j in range(len(dets))}
             live = set(range(len(faces.regions)))
         else:

@@ -12,6 +12,7 @@ from extract.video.detection import FrameFaces
 from extract.video.face_signals import OVERLAY_POINTS, eye_spacing_ratio, face_measures, landmark_speed
 from extract.video.geometry import person_region, square_crop, to_image
 from extract.video.keypoint_head import keypoint_head
+from extract.video.mesh_follow import PASS_FOLLOW, MeshFollow
 from extract.video.mesh_retry import MIRROR_SIGNED, MeshRetry
 from extract.video.motion import grey_small, motion_energy
 
@@ -41,6 +42,9 @@ class PersonMeasurement:
         self._slots: dict[int, int] = {}  # track -> model slot
         self._prev_grey: np.ndarray | None = None
         self._retry = MeshRetry(getattr(backend, "face_mesh_once", None), crop_px=faces.crop_px)
+        self.follower = MeshFollow(faces.detect_every_n_frames)
+        self._followed: dict[int, np.ndarray] = {}  # track -> this frame's landmarks px (follow)
+        self._meshed_at: dict[int, int] = {}  # track -> last frame its tracking mesh found the face
 
     @classmethod
     def from_config(
@@ -113,7 +117,49 @@ class PersonMeasurement:
                 row.update(self._body(image, (x0, y0, x1, y1), track, live, fw_px, partner_dx, index))
             rows.append(row)
         self._prev_grey = grey
+        self._followed.clear()
         return rows
+
+    def follow(self, image: np.ndarray, tracks, *, index: int, need: int) -> FrameFaces | None:
+        """The faces of frame `index` without the detector (mesh_follow.py), or None when the detector
+        must run: it is due, not exactly `need` tracks are live (the detector's second pass looks for
+        missing people on every frame: following one person while looking for the other only every
+        n-th frame lost an infant found by the second pass on a real clip), a track was missed or
+        not found by its tracking mesh on the previous frame, or a track's mesh loses the face now."""
+        if self.follower.due(index) or len(tracks) != need:
+            return None
+        h, w = image.shape[:2]
+        rows = []
+        for tr in tracks:
+            if (
+                tr.missed
+                or self._meshed_at.get(tr.track_id) != index - 1
+                or not self.follower.can_follow(tr.track_id, index)
+            ):
+                return None
+            px = self._tracking_mesh(image, self._crop[tr.track_id], (0, 0, w, h), self._slots[tr.track_id])
+            if px is None:
+                return None
+            self._followed[tr.track_id] = px
+            rows.append(self.follower.box(tr.track_id, px, size=(w, h)))
+        rows = np.array(rows)
+        return FrameFaces(
+            dets=rows[:, :6],
+            region=np.zeros(len(rows), int),
+            regions=[(0, 0, w, h)],
+            keypoints=rows[:, 6:].reshape(len(rows), -1, 2),
+        )
+
+    def _tracking_mesh(self, image, box, bounds, slot: int) -> np.ndarray | None:
+        """The tracking mesh on the square crop `box` (cx, cy, side px) of the camera view `bounds`:
+        (n, 3) px landmarks or None."""
+        bx0, by0, bx1, by1 = bounds  # crop from this camera's view only (edge pixels repeat past it)
+        crop, m = square_crop(
+            image[by0:by1, bx0:bx1], cx=box[0] - bx0, cy=box[1] - by0, side=box[2], out_px=self.faces.crop_px
+        )
+        m[:, 2] += (bx0, by0)
+        lm = self.backend.face_mesh(crop, slot=slot)
+        return None if lm is None else np.column_stack([to_image(lm, m), lm[:, 2] * box[2]])
 
     def _slot(self, track_id: int, live: set[int]) -> int:
         for t in [t for t in self._slots if t not in live]:
@@ -121,6 +167,8 @@ class PersonMeasurement:
             self._crop.pop(t, None)
             self._prev_lm.pop(t, None)
             self._retry.forget(t)
+            self.follower.forget(t)
+            self._meshed_at.pop(t, None)
         if track_id not in self._slots:
             used = set(self._slots.values())
             self._slots[track_id] = next(s for s in range(len(used) + 1) if s not in used)
@@ -136,14 +184,16 @@ class PersonMeasurement:
         a = self.faces.crop_smoothing
         box = target if prev is None else a * prev + (1 - a) * target
         self._crop[track] = box
-        bx0, by0, bx1, by1 = bounds  # crop from this camera's view only (edge pixels repeat past it)
-        crop, m = square_crop(
-            image[by0:by1, bx0:bx1], cx=box[0] - bx0, cy=box[1] - by0, side=box[2], out_px=self.faces.crop_px
-        )
-        m[:, 2] += (bx0, by0)
-        lm = self.backend.face_mesh(crop, slot=self._slot(track, live))
-        if lm is not None:
-            px = measured = np.column_stack([to_image(lm, m), lm[:, 2] * box[2]])
+        slot = self._slot(track, live)
+        found = self._followed.pop(track, None)  # meshed already by `follow` on this frame
+        if found is None:
+            found = self._tracking_mesh(image, box, bounds, slot)
+        if found is not None:
+            self._meshed_at[track] = index
+            if d[5] != PASS_FOLLOW:  # a detector's box: refit it to the mesh
+                self.follower.fit(track, d, found, size=(w, h), index=index)
+        if found is not None:
+            px = measured = found
             mirrored = False
         else:
             found = self._retry.find(image, d, kp, bounds, track=track, index=index)

@@ -134,7 +134,29 @@ class Tracker:
             aspect=aspect,
             **self.params,
         )
-        pairs = assign(costs)
+        out = self._continue(assign(costs), det_boxes, det_hists)
+        for dj in range(len(det_boxes)):
+            if (
+                dj in out
+                or len(self.tracks) >= self.max_tracks
+                or (may_open is not None and not may_open[dj])
+            ):
+                continue
+            track = Track(self._next_id, det_boxes[dj].copy(), det_hists[dj].copy())
+            self._next_id += 1
+            self.tracks.append(track)
+            out[dj] = track.track_id
+        return out
+
+    def follow(self, track_ids: list[int], det_boxes: np.ndarray, det_hists: np.ndarray) -> dict[int, int]:
+        """A frame where no detector ran: box j (cx, cy, w, h+) continues track track_ids[j] (read off
+        that person's own face mesh); the other tracks count a miss. -> {box index: track id}."""
+        index = {t.track_id: i for i, t in enumerate(self.tracks)}
+        pairs = [(index[tid], j) for j, tid in enumerate(track_ids)]
+        return self._continue(pairs, np.asarray(det_boxes, float)[:, :4], det_hists)
+
+    def _continue(self, pairs, det_boxes: np.ndarray, det_hists: np.ndarray) -> dict[int, int]:
+        """Give detection j to track i for each (i, j); the other tracks count a miss; drop the lost."""
         out: dict[int, int] = {}
         matched_tracks = set()
         for ti, dj in pairs:
@@ -152,15 +174,4 @@ class Tracker:
             if ti not in matched_tracks:
                 track.missed += 1
         self.tracks = [t for t in self.tracks if t.missed <= self.max_missed]
-        for dj in range(len(det_boxes)):
-            if (
-                dj in out
-                or len(self.tracks) >= self.max_tracks
-                or (may_open is not None and not may_open[dj])
-            ):
-                continue
-            track = Track(self._next_id, det_boxes[dj].copy(), det_hists[dj].copy())
-            self._next_id += 1
-            self.tracks.append(track)
-            out[dj] = track.track_id
         return out
