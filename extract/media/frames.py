@@ -17,6 +17,7 @@ from extract.errors import MediaUnreadableError, NoVideoStreamError, TruncatedMe
 from extract.media.container import clock_origin_s, declared_end_s, open_media, video_stream
 
 TRUNCATION_SLACK_S = 0.5  # video ending more than this (or 3 frames) before its declared end warns
+FORWARD_S = 2.0  # frames_at decodes on, instead of seeking, to a still at most this far ahead
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,9 @@ def iter_frames(
 def frames_at(path: str | Path, times_s, *, longest_side: int = 640) -> list[Frame]:
     """The frame showing at each time in `times_s` (seconds on the container's clock, ascending):
     a seek to the keyframe before it, then decoding forward, so a few stills from a long clip cost
-    a few GOPs, not the whole file. `index` is the position in `times_s`; `source_index` is -1
+    a few GOPs, not the whole file; a time less than FORWARD_S after the previous still is reached
+    by decoding on from there (a seek would decode again from the keyframe, often the clip's start
+    in short clips). `index` is the position in `times_s`; `source_index` is -1
     (unknown after a seek)."""
     path = Path(path)
     out: list[Frame] = []
@@ -158,14 +161,18 @@ def frames_at(path: str | Path, times_s, *, longest_side: int = 640) -> list[Fra
         if stream is None:
             raise NoVideoStreamError(path, "has no video stream")
         origin = clock_origin_s(container)
+        decoded, last = None, None  # the open decoding pass and the last frame it gave
         for k, target in enumerate(times_s):
-            container.seek(int((target + origin) / stream.time_base), stream=stream, backward=True)
-            picked = None
+            last_t = None if last is None else float(last.pts * last.time_base) - origin
+            if last_t is None or not last_t <= target - 1e-3 <= last_t + FORWARD_S:
+                container.seek(int((target + origin) / stream.time_base), stream=stream, backward=True)
+                decoded, last = container.decode(stream), None
+            picked = last  # decoding forward from the last still: no seek back to a keyframe
             try:
-                for frame in container.decode(stream):
+                for frame in decoded:
                     if frame.pts is None:
                         continue
-                    picked = frame
+                    picked = last = frame
                     if float(frame.pts * frame.time_base) - origin >= target - 1e-3:
                         break
             except av.FFmpegError:
