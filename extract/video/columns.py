@@ -21,7 +21,12 @@ _BASE = [
 
 _ROLE = [
     ("face_found", "0/1", "1 when this person's face was detected in the frame."),
-    ("face_x", "frame width", "Face-detection box centre, x / frame width (0 = left edge)."),
+    (
+        "face_x",
+        "frame width",
+        "Face-detection box centre, x / frame width (0 = left edge); between detections the box is "
+        "read off the face mesh on the detector's scale (faces.detect_every_n_frames).",
+    ),
     ("face_y", "frame height", "Face-detection box centre, y / frame height (0 = top edge)."),
     ("face_w", "frame width", "Face-detection box width / frame width."),
     ("face_h", "frame height", "Face-detection box height / frame height."),
@@ -32,7 +37,12 @@ _ROLE = [
         "left/top, 1 = right/bottom (one person per half; face_x/face_y stay whole-frame coordinates); nan "
         "for a single camera.",
     ),
-    ("face_score", "0..1", "Face-detector confidence."),
+    (
+        "face_score",
+        "0..1",
+        "Face-detector confidence (on frames where the face box is read off the face mesh between "
+        "detections, faces.detect_every_n_frames: the last detection's).",
+    ),
     ("track_id", "id", "Online track the face belonged to (changes after long gaps; identity is the role)."),
     (
         "mesh_found",
