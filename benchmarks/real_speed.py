@@ -10,7 +10,8 @@ one CPU core, all clips one after another in that process as one batch worker ru
 Per mode: total seconds, x real time (video seconds / wall seconds), peak RSS; for dyadscope also
 the fixed cost per clip (intercept of a straight-line fit of clip seconds on clip duration,
 first clip excluded) and the first clip's extra cost. Medians over --repeats.
-Run: .venv/bin/python benchmarks/real_speed.py [--repeats 3] [--core 0] [--profile]
+--fixed: also the fixed cost per clip in a warm worker, from a 1 s and an 11 s render (cached in --workdir).
+Run: .venv/bin/python benchmarks/real_speed.py [--repeats 3] [--core 0] [--profile] [--fixed]
 --profile: one dyadscope pass under cProfile; prints the top functions by own time.
 """
 
@@ -84,8 +85,26 @@ def _dyadscope(clips: list[str], config: str | None) -> list[float]:
     return out
 
 
+def _fixed_cost(config: str | None, workdir: Path, repeats: int = 5) -> dict:
+    """Fixed cost per clip in a warm worker: median extract_clip seconds of a 1 s and an 11 s render of
+    the same dyad; fixed = t1 - (t11 - t1) / 10 (the per-second cost taken out)."""
+    from extract.render import build_script, render_clip
+
+    clips = []
+    for seconds in (1, 11):
+        clip = workdir / f"fixed_{seconds}s.mp4"
+        if not clip.exists():
+            render_clip(clip, build_script(sensitivity=0.6, seed=1, duration_s=float(seconds)), fps=25)
+        clips.append(str(clip))
+    _dyadscope(clips, config)  # warm: graphs built, first frames run
+    t1, t11 = (statistics.median(_dyadscope([c], config)[0] for _ in range(repeats)) for c in clips)
+    return {"t1": t1, "t11": t11, "fixed": t1 - (t11 - t1) / 10}
+
+
 def _child(mode: str, clips: list[str], core: int, config: str | None, profile: bool) -> dict:
     os.sched_setaffinity(0, {core})
+    if mode == "fixed":
+        return _fixed_cost(config, Path(clips[0]))
     run = {"decode": _decode, "naive": _naive}.get(mode) or (lambda c: _dyadscope(c, config))
     if profile:
         import cProfile
@@ -127,6 +146,8 @@ def main() -> None:
     ap.add_argument("--core", type=int, default=0)
     ap.add_argument("--config")
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--fixed", action="store_true", help="also measure the fixed cost on renders")
+    ap.add_argument("--workdir", default="/tmp/dyadscope_bench")
     ap.add_argument("--modes", default="decode,naive,dyadscope")
     ap.add_argument("--child")
     ap.add_argument("--clips")
@@ -161,6 +182,12 @@ def main() -> None:
         cells = [f"{med:.1f} ({runs_txt})", f"{total / med:.1f}", f"{rss:.0f}", f"{fixed:.2f}"]
         cells.append(f"{first:.2f}")
         print(f"| {mode} | " + " | ".join(cells) + " |")
+    if args.fixed:
+        fixed = _spawn("fixed", [args.workdir], args.core, args.config)
+        print(
+            f"fixed cost per clip in a warm worker: {fixed['fixed']:.2f} s "
+            f"(1 s render {fixed['t1']:.2f} s, 11 s render {fixed['t11']:.2f} s, medians of 5)"
+        )
     if "dyadscope" in medians:
         for base in ("decode", "naive"):
             if base in medians:
