@@ -4,10 +4,12 @@ optionally write the overlay video (a second decoding pass)."""
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from extract.errors import MediaError
 from extract.media import iter_frames
+from extract.media.prefetch import prefetched
 from extract.progress import ProgressHook
 from extract.video.extractor import VideoExtractor, VideoResult
 from extract.video.overlay import write_overlay
@@ -19,13 +21,16 @@ OVERLAY_NAME = "overlay.mp4"
 
 
 def _frames(path: Path, cfg, threads: int):
-    return iter_frames(
+    """The analysis frames; decoded ahead in a thread when decoding may use every core (threads 0:
+    a single-clip run), not in batch workers (1 thread each: no core to spare)."""
+    frames = iter_frames(
         path,
         fps=cfg.video.analysis_fps,
         longest_side=cfg.video.longest_side,
         threads=threads,
         skip_nonref=cfg.video.skip_nonref_frames,
     )
+    return prefetched(frames) if threads == 0 and len(os.sched_getaffinity(0)) > 1 else frames
 
 
 def _adult_voice(path: Path, cfg, times_s, pitch):
