@@ -25,6 +25,9 @@ class FrameFeatures:
     hop_s: float
 
 
+CHUNK_FRAMES = 2048  # frames per block of the spectra (about 8 MB of float64 power at 512-point FFTs)
+
+
 def frame_signal(y: np.ndarray, *, frame_length: int, hop_length: int) -> np.ndarray:
     """Centred frames of `y` (n,): a read-only (n_frames, frame_length) view, n_frames = 1 + n // hop."""
     pad = frame_length // 2
@@ -41,15 +44,17 @@ def frame_features(
     n_fft = int(2 ** np.ceil(np.log2(window_s * sample_rate)))
     frames = frame_signal(y, frame_length=n_fft, hop_length=hop)
     window = np.hanning(n_fft).astype(np.float32)
-    power = np.abs(np.fft.rfft(frames * window, axis=1)) ** 2  # (n_frames, n_fft//2+1)
     freqs = np.fft.rfftfreq(n_fft, 1.0 / sample_rate)
     band = (freqs >= BAND_HZ[0]) & (freqs <= min(BAND_HZ[1], sample_rate / 2))
-    p = power[:, band].astype(np.float64) + 1e-12
-    total = p.sum(axis=1)
     norm = (window.sum() ** 2) / 2.0  # a full-scale sine gives ~0 dB
-    band_db = 10 * np.log10(total / norm + 1e-12)
-    centroid = (p * freqs[band]).sum(axis=1) / total
-    flatness = np.exp(np.mean(np.log(p), axis=1)) / np.mean(p, axis=1)
+    band_db, centroid, flatness = (np.empty(len(frames)) for _ in range(3))
+    for a in range(0, len(frames), CHUNK_FRAMES):  # in blocks: memory stays flat with clip length
+        power = np.abs(np.fft.rfft(frames[a : a + CHUNK_FRAMES] * window, axis=1)) ** 2
+        p = power[:, band].astype(np.float64) + 1e-12
+        total = p.sum(axis=1)
+        band_db[a : a + CHUNK_FRAMES] = 10 * np.log10(total / norm + 1e-12)
+        centroid[a : a + CHUNK_FRAMES] = (p * freqs[band]).sum(axis=1) / total
+        flatness[a : a + CHUNK_FRAMES] = np.exp(np.mean(np.log(p), axis=1)) / np.mean(p, axis=1)
     times = np.arange(len(frames)) * hop / sample_rate
     return FrameFeatures(
         times_s=times, band_db=band_db, centroid_hz=centroid, flatness=flatness, hop_s=hop / sample_rate

@@ -31,6 +31,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from extract.audio.frames import CHUNK_FRAMES
 from extract.audio.pitch import PitchTrack
 from extract.config import VocalTypeConfig
 from extract.intervals import runs
@@ -69,6 +70,31 @@ class TypeFrames:
     hop_s: float
 
 
+def _mel_power(y: np.ndarray, *, sample_rate: int, n_fft: int, hop: int) -> np.ndarray:
+    """(40, 1 + n // hop) mel power of centred frames (zero padding at both ends), computed in blocks
+    of CHUNK_FRAMES frames so memory stays flat with clip length (the frames are independent)."""
+    import librosa
+
+    n_frames = 1 + len(y) // hop
+    padded = np.pad(y, (n_fft // 2, n_fft // 2))
+    blocks = []
+    for a in range(0, n_frames, CHUNK_FRAMES):
+        b = min(n_frames, a + CHUNK_FRAMES)
+        blocks.append(
+            librosa.feature.melspectrogram(
+                y=padded[a * hop : (b - 1) * hop + n_fft],
+                sr=sample_rate,
+                n_fft=n_fft,
+                hop_length=hop,
+                n_mels=40,
+                fmin=100.0,
+                fmax=min(4000.0, sample_rate / 2),
+                center=False,
+            )
+        )
+    return np.concatenate(blocks, axis=1)
+
+
 def type_frames(samples: np.ndarray, *, sample_rate: int, hop_s: float) -> TypeFrames:
     """Log-mel energy and MFCC 1-12 of `samples` (n,) every hop_s (centred frames, 0-4 kHz)."""
     import librosa
@@ -78,16 +104,7 @@ def type_frames(samples: np.ndarray, *, sample_rate: int, hop_s: float) -> TypeF
     y = np.asarray(samples, dtype=np.float32)
     if len(y) < n_fft:  # librosa needs one window; frames past the end stay silent
         y = np.pad(y, (0, n_fft - len(y)))
-    mel = librosa.feature.melspectrogram(
-        y=y,
-        sr=sample_rate,
-        n_fft=n_fft,
-        hop_length=hop,
-        n_mels=40,
-        fmin=100.0,
-        fmax=min(4000.0, sample_rate / 2),
-        center=True,
-    )
+    mel = _mel_power(y, sample_rate=sample_rate, n_fft=n_fft, hop=hop)
     log_mel = librosa.power_to_db(mel, ref=1.0, amin=1e-10)
     energy = 10 * np.log10(mel.sum(axis=0) + 1e-10)
     mfcc = librosa.feature.mfcc(S=log_mel, n_mfcc=13)[1:].T  # drop c0 (loudness)

@@ -17,7 +17,7 @@ from extract.errors import MediaUnreadableError, NoVideoStreamError, TruncatedMe
 from extract.media.container import clock_origin_s, declared_end_s, open_media, video_stream
 
 TRUNCATION_SLACK_S = 0.5  # video ending more than this (or 3 frames) before its declared end warns
-FORWARD_S = 2.0  # frames_at decodes on, instead of seeking, to a still at most this far ahead
+FORWARD_S = 5.0  # frames_at decodes on, instead of seeking, to a still at most this far ahead (s)
 
 
 @dataclass(frozen=True)
