@@ -21,14 +21,16 @@ def worker_backend(faces, pose) -> MediaPipeSolutions:
     """The MediaPipeSolutions of this thread for the faces and pose sections' settings, built once
     and reused by every clip the thread processes (building and first running the graphs costs about
     0.4 s per clip); its tracking state is cleared first, so a clip's results do not depend on the
-    clips before it."""
+    clips before it. Other settings replace (and close) the kept backend."""
     key = _settings(faces, pose)
-    cache = _per_thread.__dict__.setdefault("backends", {})
-    backend = cache.get(key)
-    if backend is None:
-        backend = cache[key] = MediaPipeSolutions.from_config(faces, pose)
-    else:
-        backend.clear_tracking()
+    kept = getattr(_per_thread, "kept", None)  # (settings, backend): only the last, ~0.4 GB of graphs
+    if kept is not None and kept[0] == key:
+        kept[1].clear_tracking()
+        return kept[1]
+    if kept is not None:
+        kept[1].close()
+    backend = MediaPipeSolutions.from_config(faces, pose)
+    _per_thread.kept = (key, backend)
     return backend
 
 

@@ -36,7 +36,11 @@ def test_reused_backend_gives_the_tables_of_a_new_one(clips):
     pd.testing.assert_frame_equal(alone, after)
 
 
-def test_other_settings_get_their_own_backend():
+def test_other_settings_replace_the_kept_backend():
     cfg = Config()
     other = Config.model_validate({"faces": {"min_detection_confidence": 0.6}})
-    assert worker_backend(cfg.faces, cfg.pose) is not worker_backend(other.faces, other.pose)
+    first = worker_backend(cfg.faces, cfg.pose)
+    second = worker_backend(other.faces, other.pose)
+    assert second is not first and second._min_det == 0.6
+    assert worker_backend(other.faces, other.pose) is second
+    assert worker_backend(cfg.faces, cfg.pose) not in (first, second)  # the first was closed, not kept
