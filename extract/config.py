@@ -145,6 +145,7 @@ class SpeakerConfig(_Section):
     articulation_ref: float = 9.0
     articulation_weight: float = Field(0.0, ge=0)
     mouth_weight: float = Field(1.5, ge=0)
+    mouth_max_gap_s: float = Field(0.3, ge=0)
     split_smooth_s: float = Field(1.0, ge=0)
     min_part_s: float = Field(0.8, gt=0)
     overlap_mouth_z: float = Field(1.5, ge=0)

@@ -103,7 +103,7 @@ def analyze_audio(
     if pitch is None:
         pitch = track_pitch(y, sample_rate=sample_rate, hop_s=v.hop_s, cfg=cfg.pitch)
     segs, floor = detect_voice(frames.band_db, hop_s=frames.hop_s, cfg=v, voiced=pitch.voiced)
-    mouths = mouth_z(frames.times_s, video)
+    mouths = mouth_z(frames.times_s, video, max_gap_s=s.mouth_max_gap_s)
     mouth = (
         np.zeros(len(frames.times_s))
         if mouths is None

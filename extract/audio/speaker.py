@@ -6,7 +6,8 @@ Evidence is summed as log-odds of "infant":
   all segment features (F0 level and range, voicing, aperiodicity, intensity, spectral
   shape, duration, rhythm);
 - visual, when a per-frame table with `adult.mouth_open` and `infant.mouth_open` is given:
-  `mouth_weight` x (infant z - adult z), each role's mouth signal z-scored within the clip.
+  `mouth_weight` x (infant z - adult z), each role's mouth signal z-scored within the clip, only
+  where both mouths were measured within `mouth_max_gap_s`.
   Infant-directed speech can be as high as an infant's voice: the mouth decides then.
 A segment whose frame evidence (VoiceRule per frame + mouths) changes sign for long enough
 is split (overlapping or back-to-back vocalizations that voice activity joined). Output
@@ -121,25 +122,39 @@ class VoiceRule:
 
 
 def mouth_z(
-    times_s: np.ndarray, video: pd.DataFrame | None, *, clip_z: float = 3.0
+    times_s: np.ndarray, video: pd.DataFrame | None, *, clip_z: float = 3.0, max_gap_s: float = np.inf
 ) -> dict[str, np.ndarray] | None:
     """Per-role mouth opening z-scored over the clip, at `times_s` (n,): {role: (n,)}, 0 where
-    unknown; None without a usable video table (t_s and the MOUTH_COLUMNS, nan where a face
-    was not seen). z-scoring makes video trackers of any scale work; values clip at +-clip_z."""
+    unknown: outside the span where the mouth was measured, or (both roles) where either role's
+    mouth was not measured within `max_gap_s` (a hidden or profile mouth is no evidence that the
+    other person vocalizes); None without a usable video table (t_s and the MOUTH_COLUMNS, nan
+    where a face was not seen). z-scoring makes video trackers of any scale work; values clip at
+    +-clip_z."""
     if video is None or len(video) < 2 or not set(MOUTH_COLUMNS.values()) <= set(video.columns):
         return None
     t = video["t_s"].to_numpy(dtype=float)
-    z = {}
+    times_s = np.asarray(times_s, dtype=float)
+    z, seen = {}, np.ones(len(times_s), bool)
     for role, col in MOUTH_COLUMNS.items():
         m = video[col].to_numpy(dtype=float)
         ok = np.isfinite(m)
+        seen &= _near(times_s, t[ok], max_gap_s)
         if ok.sum() < 2 or np.nanstd(m) < 1e-6:
             z[role] = np.zeros(len(times_s))
             continue
         zz = np.clip((m - np.nanmedian(m)) / np.nanstd(m), -clip_z, clip_z)
         inside = (times_s >= t[ok][0]) & (times_s <= t[ok][-1])
         z[role] = np.where(inside, np.interp(times_s, t[ok], zz[ok]), 0.0)
-    return z
+    return {role: np.where(seen, v, 0.0) for role, v in z.items()}
+
+
+def _near(times_s: np.ndarray, measured_s: np.ndarray, max_gap_s: float) -> np.ndarray:
+    """(n,) bool: a measured time lies within max_gap_s of each of times_s."""
+    if not len(measured_s):
+        return np.zeros(len(times_s), bool)
+    j = np.clip(np.searchsorted(measured_s, times_s), 1, max(1, len(measured_s) - 1))
+    after, before = measured_s[np.minimum(j, len(measured_s) - 1)], measured_s[j - 1]
+    return np.minimum(np.abs(times_s - after), np.abs(times_s - before)) <= max_gap_s
 
 
 def add_mouth_overlaps(

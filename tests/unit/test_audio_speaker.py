@@ -7,7 +7,7 @@ from audio_mixtures import SR, synthetic_dyad, truth_table
 from sklearn.base import clone
 
 from extract.audio import analyze_audio
-from extract.audio.speaker import VoiceClassifier, split_by_speaker
+from extract.audio.speaker import VoiceClassifier, mouth_z, split_by_speaker
 from extract.audio.vad import segment_mask
 from extract.render import voices
 from extract.render.script import build_script
@@ -157,3 +157,16 @@ def test_rule_f0_cap_and_articulation_term():
     assert plain == pytest.approx([0.5 * (hz_to_st(800.0) - hz_to_st(300.0))] * 3)
     rule = VoiceRule.from_config(SpeakerConfig(f0_cap=3.0, articulation_weight=6.0, articulation_ref=9.0))
     assert rule.segment_evidence(table) == pytest.approx([3.0, 3.0 - 3.0, 3.0 - 6.0])
+
+
+def test_mouths_count_only_where_both_were_measured_recently():
+    t = np.arange(0, 10, 0.1)
+    adult = np.where(t < 5, np.sin(t), np.nan)  # the adult's face turns away at 5 s
+    infant = np.cos(t)
+    video = pd.DataFrame({"t_s": t, "adult.mouth_open": adult, "infant.mouth_open": infant})
+    times = np.array([1.0, 4.95, 5.2, 5.5, 8.0])
+    z = mouth_z(times, video, max_gap_s=0.3)
+    assert z["adult"][0] != 0 and np.all(z["infant"][:3] != 0)  # 5.2 is within 0.3 s of the adult's last, 4.9
+    assert np.all(z["infant"][3:] == 0) and np.all(z["adult"][3:] == 0)  # the infant alone is no evidence
+    free = mouth_z(times, video)  # no gap limit: the infant's mouth counts alone
+    assert np.all(free["infant"] != 0) and np.all(free["adult"][3:] == 0)
