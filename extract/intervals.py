@@ -19,7 +19,11 @@ def runs(mask: np.ndarray, *, min_len: int = 1) -> list[tuple[int, int]]:
 
 def dilate(flag: np.ndarray, t: np.ndarray, window_s: float) -> np.ndarray:
     """True where `flag` is True within +-window_s."""
-    hits = t[flag]
+    return near(t, t[flag], window_s)
+
+
+def near(t: np.ndarray, hits: np.ndarray, window_s: float) -> np.ndarray:
+    """(n,) bool: one of the ascending times `hits` lies within +-window_s of each time in `t`."""
     if not len(hits):
         return np.zeros(len(t), bool)
     idx = np.searchsorted(hits, t)

@@ -30,7 +30,7 @@ from extract.audio.frames import FrameFeatures
 from extract.audio.pitch import PitchTrack, hz_to_st
 from extract.audio.segment_features import classifier_matrix
 from extract.config import SpeakerConfig
-from extract.intervals import runs
+from extract.intervals import near, runs
 from extract.vocab import ROLES, partner
 
 SPEAKERS = ROLES
@@ -138,7 +138,7 @@ def mouth_z(
     for role, col in MOUTH_COLUMNS.items():
         m = video[col].to_numpy(dtype=float)
         ok = np.isfinite(m)
-        seen &= _near(times_s, t[ok], max_gap_s)
+        seen &= near(times_s, t[ok], max_gap_s)
         if ok.sum() < 2 or np.nanstd(m) < 1e-6:
             z[role] = np.zeros(len(times_s))
             continue
@@ -146,15 +146,6 @@ def mouth_z(
         inside = (times_s >= t[ok][0]) & (times_s <= t[ok][-1])
         z[role] = np.where(inside, np.interp(times_s, t[ok], zz[ok]), 0.0)
     return {role: np.where(seen, v, 0.0) for role, v in z.items()}
-
-
-def _near(times_s: np.ndarray, measured_s: np.ndarray, max_gap_s: float) -> np.ndarray:
-    """(n,) bool: a measured time lies within max_gap_s of each of times_s."""
-    if not len(measured_s):
-        return np.zeros(len(times_s), bool)
-    j = np.clip(np.searchsorted(measured_s, times_s), 1, max(1, len(measured_s) - 1))
-    after, before = measured_s[np.minimum(j, len(measured_s) - 1)], measured_s[j - 1]
-    return np.minimum(np.abs(times_s - after), np.abs(times_s - before)) <= max_gap_s
 
 
 def add_mouth_overlaps(

@@ -18,7 +18,6 @@ from extract.video.appearance import HIST_SIZE, colour_histogram
 from extract.video.backend import worker_backend
 from extract.video.detection import FaceDetection
 from extract.video.measurement import PersonMeasurement
-from extract.video.mesh_follow import PASS_FOLLOW
 from extract.video.resolution import POSE_COLUMNS, ClipObservations, ClipResolution, VideoResult
 from extract.video.tracking import Tracker
 
@@ -26,7 +25,7 @@ __all__ = ["POSE_COLUMNS", "VideoExtractor", "VideoResult"]
 
 
 class VideoExtractor:
-    """One clip: the stages, the tracker and the observations so far; owns the backend."""
+    """One clip: the stages, the tracker and the observations so far (the backend is not its own)."""
 
     def __init__(
         self,
@@ -37,18 +36,16 @@ class VideoExtractor:
         tracker: Tracker,
         backend,
         keep_landmarks: bool = False,
-        owns_backend: bool = False,
     ):
         self.detection, self.measurement, self.resolution = detection, measurement, resolution
         self.tracker, self.backend, self.keep_landmarks = tracker, backend, keep_landmarks
-        self.owns_backend = owns_backend
         self._obs = ClipObservations()
 
     @classmethod
     def from_config(cls, cfg, *, keep_landmarks: bool = False, backend=None) -> VideoExtractor:
         """Build from the whole `Config` (sections faces, tracking, pose, motion, roles, dyad, qc).
         Without `backend`, the thread's shared MediaPipe backend (backend.worker_backend); a backend
-        passed or shared is not closed with the extractor."""
+        passed or shared belongs to its caller or thread (the extractor never closes it)."""
         backend = backend or worker_backend(cfg.faces, cfg.pose)
         return cls(
             detection=FaceDetection.from_config(
@@ -89,14 +86,15 @@ class VideoExtractor:
         faces = None
         if self.detection.layout == "single":
             faces = self.measurement.follow(image, tracks, index=index, need=self.detection.max_people)
-        if faces is None:
+        followed = faces is not None
+        if not followed:
             faces = self.detection.detect(image, tracks=tracks)
             self.measurement.follower.detected(index)
         dets = faces.dets
         hists = np.array([colour_histogram(image, box_px=b) for b in faces.boxes_px(w, h)]).reshape(
             len(dets), HIST_SIZE
         )
-        if dets[:, 5].size and np.all(dets[:, 5] == PASS_FOLLOW):
+        if followed:
             assigned = self.tracker.follow([t.track_id for t in tracks], dets, hists)
             live = {t.track_id for t in self.tracker.tracks}
         elif faces.split:
@@ -130,13 +128,3 @@ class VideoExtractor:
         return self.resolution.resolve(
             self._obs, infant_side=infant_side, landmarks=landmarks, swap_roles=swap_roles
         )
-
-    def close(self) -> None:
-        if self.owns_backend:
-            self.backend.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()

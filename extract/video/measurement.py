@@ -192,7 +192,6 @@ class PersonMeasurement:
             self._meshed_at[track] = index
             if d[5] != PASS_FOLLOW:  # a detector's box: refit it to the mesh
                 self.follower.fit(track, d, found, size=(w, h), index=index)
-        if found is not None:
             px = measured = found
             mirrored = False
         else:

@@ -83,17 +83,15 @@ def video_signals(
             f"{cfg.roles.infant_side}"
         )
         infant_side = None
-    with VideoExtractor.from_config(
+    extractor = VideoExtractor.from_config(
         cfg, keep_landmarks=keep_landmarks or overlay_path is not None, backend=backend
-    ) as extractor:
-        for frame in _frames(path, cfg, threads):
-            extractor.process(frame.image, t_s=frame.t_s, source_frame=frame.source_index)
-            if hook:
-                hook("frame", None, completed=frame.index + 1)
-        voice = (
-            None if infant_side not in (None, "auto") else _adult_voice(path, cfg, extractor.times_s, pitch)
-        )
-        result = extractor.finish(infant_side=infant_side, adult_voice=voice, swap_roles=swap_roles)
+    )
+    for frame in _frames(path, cfg, threads):
+        extractor.process(frame.image, t_s=frame.t_s, source_frame=frame.source_index)
+        if hook:
+            hook("frame", None, completed=frame.index + 1)
+    voice = None if infant_side not in (None, "auto") else _adult_voice(path, cfg, extractor.times_s, pitch)
+    result = extractor.finish(infant_side=infant_side, adult_voice=voice, swap_roles=swap_roles)
     result.notes[:0] = notes
     if overlay_path is not None:
         write_clip_overlay(path, cfg, result, result.table, overlay_path, threads)

@@ -65,10 +65,10 @@ def _frame(faces):
 
 def _run(frames, backend, **faces):
     cfg = config_from_dict({"faces": faces, "pose": {"enabled": False}})
-    with VideoExtractor.from_config(cfg, backend=backend) as ex:
-        for i, f in enumerate(frames):
-            ex.process(f, t_s=i / 10, source_frame=i)
-        return ex.finish()
+    ex = VideoExtractor.from_config(cfg, backend=backend)
+    for i, f in enumerate(frames):
+        ex.process(f, t_s=i / 10, source_frame=i)
+    return ex.finish()
 
 
 def _dim_infant_clip(n=30, dim=range(10, 20)):
@@ -167,16 +167,16 @@ def test_split_layout_runs_the_pass_per_half(layout):
         }
     )
     backend = SquaresBackend()
-    with VideoExtractor.from_config(cfg, backend=backend) as ex:
-        for i, f in enumerate(frames):
-            ex.process(f, t_s=i / 10, source_frame=i)
-        t = ex.finish().table
+    ex = VideoExtractor.from_config(cfg, backend=backend)
+    for i, f in enumerate(frames):
+        ex.process(f, t_s=i / 10, source_frame=i)
+    t = ex.finish().table
     assert backend.close_calls == 10 * 2
     assert t["infant.face_found"].sum() == 30 and (t["infant.face_x"] > 0.5).all()
     weak = SquaresBackend(
         close_score=0.6
     )  # no track to continue in a half: a weak second-pass face is not counted
-    with VideoExtractor.from_config(cfg, backend=weak) as ex:
-        for i, f in enumerate(frames):
-            ex.process(f, t_s=i / 10, source_frame=i)
-        assert ex.finish().table["infant.face_found"].sum() == 20
+    ex = VideoExtractor.from_config(cfg, backend=weak)
+    for i, f in enumerate(frames):
+        ex.process(f, t_s=i / 10, source_frame=i)
+    assert ex.finish().table["infant.face_found"].sum() == 20

@@ -31,10 +31,10 @@ class HalfBackend(DetectionOnlyBackend):
 def _run(layout, side, backend, n=12, size=(320, 240)):
     cfg = config_from_dict({"roles": {"layout": layout, "infant_side": side}})
     w, h = size
-    with VideoExtractor.from_config(cfg, backend=backend) as ex:
-        for i in range(n):
-            ex.process(np.full((h, w, 3), 100 + i, np.uint8), t_s=i / 10, source_frame=i)
-        return ex.finish()
+    ex = VideoExtractor.from_config(cfg, backend=backend)
+    for i in range(n):
+        ex.process(np.full((h, w, 3), 100 + i, np.uint8), t_s=i / 10, source_frame=i)
+    return ex.finish()
 
 
 def test_layout_regions():
