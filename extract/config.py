@@ -142,8 +142,8 @@ class SpeakerConfig(_Section):
     aperiodicity_ref: float = Field(0.45, ge=0, le=1)
     aperiodicity_weight: float = Field(8.0, ge=0)
     f0_cap: float = Field(1e9, gt=0)
-    articulation_ref: float = 9.0
-    articulation_weight: float = Field(0.0, ge=0)
+    articulation_ref: float = 10.0
+    articulation_weight: float = Field(2.0, ge=0)
     mouth_weight: float = Field(1.5, ge=0)
     mouth_max_gap_s: float = Field(0.3, ge=0)
     split_smooth_s: float = Field(1.0, ge=0)
@@ -183,13 +183,16 @@ class VocalTypeConfig(_Section):
     w_breath: float = Field(1.0, ge=0)
     laugh_bias: float = -2.0
     w_run: float = Field(1.5, ge=0)
-    run_ref_s: float = Field(0.8, gt=0)
+    run_ref_s: float = Field(0.6, gt=0)
     w_loud: float = Field(1.5, ge=0)
     w_high: float = Field(2.0, ge=0)
     cry_f0_ref_st: float = 24.0
     w_sustain: float = Field(1.5, ge=0)
     w_contour: float = Field(1.5, ge=0)
-    cry_bias: float = -2.5
+    w_held: float = Field(1.0, ge=0)
+    held_ref: float = 10.0
+    loud_ref_db: float = 3.0
+    cry_bias: float = -3.5
 
 
 class AudioConfig(_Section):

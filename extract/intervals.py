@@ -17,6 +17,16 @@ def runs(mask: np.ndarray, *, min_len: int = 1) -> list[tuple[int, int]]:
     ]
 
 
+def bridge(mask: np.ndarray, max_gap: int) -> np.ndarray:
+    """Copy of a boolean (n,) array with runs of False of at most `max_gap` between two runs of
+    True set True (voicing that flickers off for a frame or two inside one held sound)."""
+    out = np.asarray(mask, bool).copy()
+    for a, b in runs(~out, min_len=1):
+        if a > 0 and b < len(out) and b - a <= max_gap:
+            out[a:b] = True
+    return out
+
+
 def dilate(flag: np.ndarray, t: np.ndarray, window_s: float) -> np.ndarray:
     """True where `flag` is True within +-window_s."""
     return near(t, t[flag], window_s)

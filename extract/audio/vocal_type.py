@@ -8,10 +8,12 @@ Acoustic description per segment (librosa log-mel spectrogram on the clip clock,
 - spectral_change: how much the timbre (MFCC 1-12) moves between energetic frames; the bursts
   of a laugh repeat one vowel, speech moves through many;
 - modulation: share of the energy envelope's modulation spectrum in 3-7 Hz;
-- voiced runs: a cry is long, loud, high and harmonic: its longest voiced run is long;
-- articulation: the timbre spread (MFCC 1-12 SD) over voiced loud frames only: adult speech moves
-  through vowels and voiced consonants, coos, cries and laughs hold one timbre; the speaker rule
-  reads it;
+- voiced runs (voicing with flickers up to VOICING_GAP_S bridged: YIN drops frames of a breathy
+  or pressed wail): a cry is long, loud, high and harmonic: its longest voiced run is long;
+- articulation: the timbre spread (MFCC 1-12 SD) over the loud frames inside each voiced run:
+  adult speech moves through vowels and voiced consonants within its voicing, wails, coos and
+  laugh bursts each hold one timbre (a bout of cries changes timbre only between its wails);
+  the speaker and cry rules read it;
 - and the segment's own pitch, voicing, aperiodicity, loudness (segment_features).
 The built-in VocalTypeRule sums these into log-odds of laugh and of cry (transparent, in the
 config section audio.vocal_type); `dyadscope fit-voices` can replace it with a fitted
@@ -34,12 +36,13 @@ from sklearn.preprocessing import StandardScaler
 from extract.audio.frames import CHUNK_FRAMES
 from extract.audio.pitch import PitchTrack
 from extract.config import VocalTypeConfig
-from extract.intervals import runs
+from extract.intervals import bridge, runs
 
 TYPES = ("laugh", "cry", "plain")  # classes of the type decision
 PLAIN_NAME = {"adult": "speech", "infant": "other"}  # what "plain" is called per speaker
 VOCAL_TYPES = ("speech", "laugh", "cry", "other")  # values of segments.csv vocal_type
 BURST_PROMINENCE_DB = 9.0
+VOICING_GAP_S = 0.04  # unvoiced flickers this short inside a held sound do not end its voiced run
 TYPE_COLUMNS = (
     "burst_count",
     "burst_rate_hz",
@@ -124,6 +127,20 @@ def _modulation_share(env_db: np.ndarray, hop_s: float) -> float:
     return float(power[(f >= 3) & (f <= 7)].sum() / total) if total > 0 else float("nan")
 
 
+def _articulation(mfcc: np.ndarray, loud: np.ndarray, voiced_runs: list, *, min_len: int) -> float:
+    """Timbre spread (MFCC 1-12 SD, mean over coefficients) inside each voiced run of at least
+    `min_len` frames, over its loud frames, averaged weighted by their count; nan without such a run.
+    Within one run of voicing speech moves through vowels and voiced consonants; a wail, a coo or
+    a laugh burst holds one posture, whatever the timbre jumps between them (a bout of cries)."""
+    spread, weight = [], []
+    for r0, r1 in voiced_runs:
+        m = mfcc[r0:r1][loud[r0:r1]]
+        if r1 - r0 >= min_len and len(m) >= 5:
+            spread.append(float(np.mean(np.std(m, axis=0))))
+            weight.append(len(m))
+    return float(np.average(spread, weights=weight)) if spread else float("nan")
+
+
 def describe_types(segments: np.ndarray, *, frames: TypeFrames, pitch: PitchTrack) -> pd.DataFrame:
     """One row of TYPE_COLUMNS per segment (k, 2) seconds."""
     rows = []
@@ -143,8 +160,7 @@ def describe_types(segments: np.ndarray, *, frames: TypeFrames, pitch: PitchTrac
         ioi = np.diff(peaks) * hop
         loud = env >= np.percentile(env, 90) - 10.0
         mf = frames.mfcc[i0:i1][loud]
-        keep = loud & pitch.voiced[i0:i1]
-        voiced_mf = frames.mfcc[i0:i1][keep]
+        voiced_runs = runs(bridge(pitch.voiced[i0:i1], max(1, int(round(VOICING_GAP_S / hop)))))
         rows.append(
             {
                 "burst_count": k,
@@ -153,8 +169,8 @@ def describe_types(segments: np.ndarray, *, frames: TypeFrames, pitch: PitchTrac
                 "dip_share": float(np.mean(env < np.percentile(env, 90) - 12.0)),
                 "spectral_change": float(np.mean(np.std(mf, axis=0))) if len(mf) >= 3 else np.nan,
                 "modulation_3_7": _modulation_share(env, hop),
-                "voiced_run_max_s": max((r1 - r0 for r0, r1 in runs(pitch.voiced[i0:i1])), default=0) * hop,
-                "articulation": float(np.mean(np.std(voiced_mf, axis=0))) if len(voiced_mf) >= 5 else np.nan,
+                "voiced_run_max_s": max((r1 - r0 for r0, r1 in voiced_runs), default=0) * hop,
+                "articulation": _articulation(frames.mfcc[i0:i1], loud, voiced_runs, min_len=int(0.1 / hop)),
             }
         )
     return pd.DataFrame(rows, columns=list(TYPE_COLUMNS))
@@ -176,10 +192,11 @@ class VocalTypeRule:
           + w_breath x (aperiodicity - 0.4) / 0.2                [breathy]
           + laugh_bias
     cry   = w_run x (longest voiced run - run_ref_s) / 0.2 s    [long sustained voicing]
-          + w_loud x (intensity re the clip's segments - 3 dB) / 3 dB     [loud]
+          + w_loud x (intensity re the clip's segments - loud_ref_db) / 3 dB     [loud]
           + w_high x (F0 st - cry_f0_ref_st) / 3 st                      [high]
           + w_sustain x (0.25 - 3-7 Hz modulation share) / 0.1           [no syllabic rhythm]
           + w_contour x (F0 range st - 3) / 1.5                          [rising-falling wails]
+          + w_held x (held_ref - articulation) / 2                       [one held timbre per wail]
           + cry_bias"""
 
     cfg: VocalTypeConfig
@@ -203,10 +220,11 @@ class VocalTypeRule:
         )
         cry = (
             c.w_run * term((run - c.run_ref_s) / 0.2)
-            + c.w_loud * term((_col(table, "intensity_rel_db", 0) - 3) / 3)
+            + c.w_loud * term((_col(table, "intensity_rel_db", 0) - c.loud_ref_db) / 3)
             + c.w_high * term((_col(table, "f0_median_st", 0) - c.cry_f0_ref_st) / 3)
             + c.w_sustain * term((0.25 - _col(table, "modulation_3_7", 0.25)) / 0.1)
             + c.w_contour * term((_col(table, "f0_range_st", 3.0) - 3.0) / 1.5)
+            + c.w_held * term((c.held_ref - _col(table, "articulation", c.held_ref)) / 2)
             + c.cry_bias
         )
         return np.stack([laugh, cry], axis=1)

@@ -139,7 +139,7 @@ def test_overlapping_speech_is_found_from_both_mouths_and_counts_as_intrusion():
 
 
 def test_rule_f0_cap_and_articulation_term():
-    """Capped F0 evidence, and the one-sided articulation term (off by default)."""
+    """Capped F0 evidence, and the one-sided articulation term (on by default: weight 2 above 10)."""
     from extract.audio.pitch import hz_to_st
     from extract.audio.speaker import VoiceRule
     from extract.config import SpeakerConfig
@@ -153,8 +153,11 @@ def test_rule_f0_cap_and_articulation_term():
             "articulation": [5.0, 10.0, 14.0],
         }
     )
-    plain = VoiceRule.from_config(SpeakerConfig()).segment_evidence(table)
-    assert plain == pytest.approx([0.5 * (hz_to_st(800.0) - hz_to_st(300.0))] * 3)
+    f0 = 0.5 * (hz_to_st(800.0) - hz_to_st(300.0))
+    default = VoiceRule.from_config(SpeakerConfig()).segment_evidence(table)
+    assert default == pytest.approx([f0, f0, f0 - 2.0])
+    plain = VoiceRule.from_config(SpeakerConfig(articulation_weight=0.0)).segment_evidence(table)
+    assert plain == pytest.approx([f0] * 3)
     rule = VoiceRule.from_config(SpeakerConfig(f0_cap=3.0, articulation_weight=6.0, articulation_ref=9.0))
     assert rule.segment_evidence(table) == pytest.approx([3.0, 3.0 - 3.0, 3.0 - 6.0])
 

@@ -117,3 +117,41 @@ def test_type_model_learns_from_labels(typed):
     test = tables[2]
     truth = test["type"].map(lambda t: t if t in ("laugh", "cry") else "plain")
     assert (model.predict(test) == truth.to_numpy()).mean() >= 0.9
+
+
+def _frames_and_voicing(mfcc: np.ndarray, voiced: np.ndarray):
+    from extract.audio.pitch import PitchTrack
+    from extract.audio.vocal_type import TypeFrames
+
+    n = len(voiced)
+    energy = np.full(n, -20.0)  # all loud: only the voicing delimits the runs
+    pitch = PitchTrack(
+        times_s=np.arange(n) * 0.01,
+        f0_hz=np.where(voiced, 400.0, np.nan),
+        aperiodicity=np.where(voiced, 0.1, 1.0),
+        voiced=voiced,
+    )
+    return TypeFrames(energy_db=energy, mfcc=mfcc, hop_s=0.01), pitch
+
+
+def test_articulation_is_the_timbre_spread_inside_voiced_runs():
+    """A bout of two wails, each holding its own timbre, articulates 0 (the jump between them is
+    no articulation); a run whose timbre glides articulates by its spread; flickers of up to 40 ms
+    do not end a voiced run."""
+    from extract.audio.vocal_type import describe_types
+
+    voiced = np.zeros(200, bool)
+    voiced[10:80] = voiced[110:190] = True
+    voiced[40:43] = False  # a 30 ms flicker inside the first wail
+    mfcc = np.zeros((200, 12))
+    mfcc[110:190] = 6.0  # the second wail holds another vowel
+    frames, pitch = _frames_and_voicing(mfcc, voiced)
+    bout = describe_types(np.array([[0.0, 2.0]]), frames=frames, pitch=pitch).iloc[0]
+    assert bout.articulation == pytest.approx(0.0, abs=1e-9)
+    assert bout.voiced_run_max_s == pytest.approx(0.8)  # 1.1-1.9 s; the first (0.1-0.8 s) is bridged to 0.7
+    glide = mfcc.copy()
+    glide[110:190] = np.linspace(0.0, 8.0, 80)[:, None]  # formants moving within the voicing
+    frames, pitch = _frames_and_voicing(glide, voiced)
+    spoken = describe_types(np.array([[0.0, 2.0]]), frames=frames, pitch=pitch).iloc[0]
+    own = np.std(np.linspace(0.0, 8.0, 80))
+    assert spoken.articulation == pytest.approx(own * 80 / (80 + 70), rel=1e-6)  # weighted by frames
