@@ -32,14 +32,22 @@ def scored(tmp_path_factory):
 def test_who_vocalizes_floors(scored):
     _, table, _ = scored
     assert table.loc["who_adult", "truth_s"] > 60 and table.loc["who_infant", "truth_s"] > 10
-    assert table.loc["who_adult", "f1"] >= 0.35  # measured 0.41 (target 0.9)
-    assert table.loc["who_infant", "recall"] >= 0.6  # measured 0.81
-    assert table.loc["ids_called_infant", "share"] <= 0.75  # measured 0.68
+    assert (
+        table.loc["who_adult", "f1"] >= 0.45
+    )  # measured 0.48 (0.42 before articulation inside voiced runs; target 0.9)
+    assert table.loc["who_infant", "recall"] >= 0.7  # measured 0.82
+    assert table.loc["ids_called_infant", "share"] <= 0.63  # measured 0.587 (0.655 before)
+
+
+def test_real_cries_typed(scored):
+    _, table, _ = scored
+    assert table.loc["cry_infant", "truth_s"] > 8
+    assert table.loc["cry_infant", "tp"] > 50  # measured 129 frames, F1 0.09 (0 before the held-timbre term)
 
 
 def test_infant_laughs_found_and_clip_auc(scored):
     ann, table, laugh_s = scored
-    assert table.loc["laugh_infant", "recall"] >= 0.5  # measured 0.76
+    assert table.loc["laugh_infant", "recall"] >= 0.5  # measured 0.80
     laughed = infant_laughed(ann, list(laugh_s.index))
     assert laughed.sum() >= 3 and (laughed == 0).sum() >= 15
-    assert auc(laughed, laugh_s) >= 0.65  # measured 0.77 (target 0.9)
+    assert auc(laughed, laugh_s) >= 0.7  # measured 0.82 (target 0.9)
