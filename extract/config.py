@@ -191,7 +191,6 @@ class VocalTypeConfig(_Section):
     w_contour: float = Field(1.5, ge=0)
     w_held: float = Field(1.0, ge=0)
     held_ref: float = 10.0
-    loud_ref_db: float = 3.0
     cry_bias: float = -3.5
 
 

@@ -192,7 +192,7 @@ class VocalTypeRule:
           + w_breath x (aperiodicity - 0.4) / 0.2                [breathy]
           + laugh_bias
     cry   = w_run x (longest voiced run - run_ref_s) / 0.2 s    [long sustained voicing]
-          + w_loud x (intensity re the clip's segments - loud_ref_db) / 3 dB     [loud]
+          + w_loud x (intensity re the clip's segments - 3 dB) / 3 dB     [loud]
           + w_high x (F0 st - cry_f0_ref_st) / 3 st                      [high]
           + w_sustain x (0.25 - 3-7 Hz modulation share) / 0.1           [no syllabic rhythm]
           + w_contour x (F0 range st - 3) / 1.5                          [rising-falling wails]
@@ -220,7 +220,7 @@ class VocalTypeRule:
         )
         cry = (
             c.w_run * term((run - c.run_ref_s) / 0.2)
-            + c.w_loud * term((_col(table, "intensity_rel_db", 0) - c.loud_ref_db) / 3)
+            + c.w_loud * term((_col(table, "intensity_rel_db", 0) - 3) / 3)
             + c.w_high * term((_col(table, "f0_median_st", 0) - c.cry_f0_ref_st) / 3)
             + c.w_sustain * term((0.25 - _col(table, "modulation_3_7", 0.25)) / 0.1)
             + c.w_contour * term((_col(table, "f0_range_st", 3.0) - 3.0) / 1.5)
